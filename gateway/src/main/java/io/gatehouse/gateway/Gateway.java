@@ -1,0 +1,199 @@
+package io.gatehouse.gateway;
+
+import io.gatehouse.audit.NoteSigner;
+import io.gatehouse.gateway.admin.Actor;
+import io.gatehouse.gateway.admin.AdminService;
+import io.gatehouse.gateway.api.ApiServer;
+import io.gatehouse.gateway.auth.Authenticator;
+import io.gatehouse.gateway.config.GatewayConfig;
+import io.gatehouse.gateway.recorder.AuditLog;
+import io.gatehouse.gateway.recorder.LogWriter;
+import io.gatehouse.gateway.recorder.RecorderSettings;
+import io.gatehouse.gateway.security.DevCertificateAuthority;
+import io.gatehouse.gateway.security.FailureRateLimiter;
+import io.gatehouse.gateway.security.FileSecrets;
+import io.gatehouse.gateway.security.SecretBox;
+import io.gatehouse.gateway.security.SigningKeyFile;
+import io.gatehouse.gateway.security.TlsMaterial;
+import io.gatehouse.store.IdentityKind;
+import io.gatehouse.store.Role;
+import io.gatehouse.store.Store;
+import io.gatehouse.store.StoreSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: store, audit log writer, admin services and listeners, started in dependency order
+ * and closed in reverse (listeners first, so nothing new arrives; then the writer drains and signs a final
+ * checkpoint; then the store).
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final List<AutoCloseable> resources;
+    private final ApiServer api;
+    private final LogWriter writer;
+    private final Store store;
+    private final DataDirectory data;
+    private final String verifierKey;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private Gateway(List<AutoCloseable> resources, ApiServer api, LogWriter writer, Store store, DataDirectory data,
+            String verifierKey) {
+        this.resources = resources;
+        this.api = api;
+        this.writer = writer;
+        this.store = store;
+        this.data = data;
+        this.verifierKey = verifierKey;
+    }
+
+    /** What the first start produced for the operator: the initial admin token, shown once. */
+    public record FirstStart(String adminToken) {
+        @Override
+        public String toString() {
+            return "FirstStart[<token redacted>]";
+        }
+    }
+
+    public static Gateway start(GatewayConfig config, Clock clock, java.util.function.Consumer<FirstStart> onFirstStart) {
+        DataDirectory data = DataDirectory.prepare(config.dataDirectory());
+        checkPortFree(config.bind(), config.apiPort(), "api.port");
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            TlsMaterial tls = DevCertificateAuthority.ensure(data.tls(), List.of(config.bind()), clock);
+            SSLContext serverTls = config.tlsCertificate().isPresent()
+                    ? TlsMaterial.fromPem(config.tlsCertificate().get(), config.tlsKey().orElseThrow(), tls.caCertificate())
+                            .serverContext()
+                    : tls.serverContext();
+            KeyPair signingKey = SigningKeyFile.loadOrCreate(data.root());
+            SecretBox secrets = config.secretKey().map(SecretBox::fromBase64)
+                    .orElseGet(() -> SecretBox.loadOrCreate(data.secretKey()));
+
+            Store store = Store.open(storeSettings(config, data));
+            opened.add(store);
+            String origin = "gatehouse/" + data.instance(config.instance());
+            NoteSigner signer = new NoteSigner(origin, signingKey);
+            RecorderSettings recorderSettings = new RecorderSettings(config.recorderQueue(), config.recorderBatch(),
+                    config.checkpointInterval(), config.recorderDeadline());
+            LogWriter writer = AuditLog.open(origin, store.log(), signer, recorderSettings, clock);
+            opened.add(writer);
+
+            AdminService admin = new AdminService(store, writer, secrets, clock, config.recorderDeadline());
+            FailureRateLimiter limiter = new FailureRateLimiter(config.authMaxFailures(), Duration.ofMinutes(1),
+                    config.authLockout(), Duration.ofMinutes(15), 100_000, clock);
+            Authenticator authenticator = new Authenticator(store, limiter, clock);
+
+            if (store.identities().count() == 0) {
+                onFirstStart.accept(bootstrap(admin, data));
+            }
+            ApiServer api = ApiServer.start(config.bind(), config.apiPort(), serverTls, store, writer,
+                    signer.verifierKey(), admin, authenticator, clock);
+            opened.add(api);
+            LOG.info("API listening on https://{}:{} (CA certificate: {})", hostForUrl(config.bind()), api.port(),
+                    tls.caCertificate());
+            LOG.info("audit log '{}' at {} events; verifier key {}", origin, writer.head().size(), signer.verifierKey());
+            return new Gateway(opened, api, writer, store, data, signer.verifierKey());
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static FirstStart bootstrap(AdminService admin, DataDirectory data) {
+        Actor gateway = Actor.gateway();
+        admin.createIdentity(gateway, "admin", IdentityKind.HUMAN.wireName(), Role.ADMIN.wireName());
+        AdminService.NewToken token = admin.mintToken(gateway, "admin", Optional.empty());
+        try {
+            FileSecrets.write(data.initialAdminToken(), (token.value() + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new GatewayStartupException("cannot write " + data.initialAdminToken() + ": " + e.getMessage());
+        }
+        return new FirstStart(token.value());
+    }
+
+    static StoreSettings storeSettings(GatewayConfig config, DataDirectory data) {
+        if (config.storeUrl().isEmpty()) {
+            return StoreSettings.sqlite(data.store());
+        }
+        return new StoreSettings(config.storeUrl().get(), config.storeUsername().orElse(null),
+                config.storePassword().orElse(null), config.storePoolSize());
+    }
+
+    private static void checkPortFree(String bind, int port, String key) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
+        } catch (IOException e) {
+            throw new GatewayStartupException("cannot listen on " + bind + ":" + port + " (" + key + "): "
+                    + e.getMessage() + "; is another gateway running? choose another port with --"
+                    + key.replace('.', '-'));
+        }
+    }
+
+    private static String hostForUrl(String bind) {
+        return bind.contains(":") ? "[" + bind + "]" : bind;
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public LogWriter writer() {
+        return writer;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public DataDirectory data() {
+        return data;
+    }
+
+    public String verifierKey() {
+        return verifierKey;
+    }
+
+    /** Blocks until {@link #close()} has finished (e.g. from the SIGTERM hook). */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    @Override
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        LOG.info("shutting down: closing listeners, draining the recorder, signing a final checkpoint");
+        closeAll(resources);
+        LOG.info("stopped; audit log at {} events", writer.head().size());
+        closed.countDown();
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("while closing {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.gatehouse.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.gateway.admin.AdminService;
+import io.gatehouse.gateway.auth.Authenticator;
+import io.gatehouse.gateway.recorder.LogWriter;
+import io.gatehouse.store.Store;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The HTTPS listener of the REST API ({@code /api/v1}) and its unauthenticated public endpoints:
+ * {@code /healthz} and {@code /api/v1/openapi.json}.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final long MAX_BODY = 1 << 20;
+
+    private final WebServer server;
+
+    private ApiServer(WebServer server) {
+        this.server = server;
+    }
+
+    public static ApiServer start(String bind, int port, SSLContext tls, Store store, LogWriter writer,
+            String verifierKey, AdminService admin, Authenticator authenticator, Clock clock) {
+        RequestContext context = new RequestContext(authenticator);
+        byte[] openApi = resource("/io/gatehouse/gateway/api/openapi.json");
+        WebServer server = WebServer.builder()
+                .host(bind)
+                .port(port)
+                .shutdownHook(false)
+                .maxPayloadSize(MAX_BODY)
+                .tls(Tls.builder().sslContext(tls).build())
+                .routing(r -> {
+                    r.error(Throwable.class, Problems::handle);
+                    r.get("/healthz", (req, res) -> {
+                        boolean up = store.healthy();
+                        ObjectNode n = Json.object();
+                        n.put("status", up ? "ok" : "degraded");
+                        n.put("store", up ? "up" : "down");
+                        n.put("logSize", writer.head().size());
+                        n.put("backlog", writer.backlog());
+                        res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
+                        AdminRoutes.ok(res, n);
+                    });
+                    r.get("/api/v1/openapi.json", (req, res) -> {
+                        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                        res.send(openApi);
+                    });
+                    new AdminRoutes(admin, store, context, clock).register(r);
+                    new AuditRoutes(store.log(), writer, verifierKey, context).register(r);
+                    r.any((req, res) -> Problems.send(res, Status.NOT_FOUND_404, "Not found",
+                            "no such endpoint: " + req.prologue().method() + " " + req.path().path()
+                                    + " (see /api/v1/openapi.json)"));
+                })
+                .build()
+                .start();
+        return new ApiServer(server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = ApiServer.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.gatehouse.gateway.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every configuration key the gateway understands, with its default. A key {@code a.b-c} can be set in the
+ * config file (YAML nesting or a properties line), by the environment variable {@code GATEHOUSE_A_B_C}, or
+ * by a command-line flag where one exists; later sources win in that order.
+ */
+public enum ConfigKey {
+    DATA("data", "./gatehouse-data", "data directory: store, TLS material, signing key"),
+    BIND("bind", "127.0.0.1", "address every listener binds to"),
+    API_PORT("api.port", "8443", "HTTPS port of the REST API and web UI"),
+    PG_PORT("pg.port", "15432", "PostgreSQL protocol listener port"),
+    TUNNEL_PORT("tunnel.port", "8009", "port connectors dial in to"),
+    STORE_URL("store.url", "", "jdbc:sqlite:PATH or jdbc:postgresql://...; empty = SQLite in the data directory"),
+    STORE_USERNAME("store.username", "", "user for a PostgreSQL store"),
+    STORE_PASSWORD("store.password", "", "password for a PostgreSQL store (prefer the environment variable)"),
+    STORE_POOL_SIZE("store.pool-size", "8", "connections to a PostgreSQL store"),
+    INSTANCE("instance", "", "name of this gateway instance; its log's origin; empty = generated once and kept"),
+    RECORDER_DEADLINE("recorder.deadline", "2s", "how long a fail-closed command waits for its record to be durable"),
+    RECORDER_QUEUE("recorder.queue", "65536", "events waiting to be written before producers are refused"),
+    RECORDER_BATCH("recorder.batch", "1024", "most events written in one transaction"),
+    CHECKPOINT_INTERVAL("checkpoint.interval", "1s", "how often a checkpoint is signed while events arrive"),
+    TLS_CERT("tls.cert", "", "PEM server certificate chain; empty = the generated dev CA's certificate"),
+    TLS_KEY("tls.key", "", "PEM private key for tls.cert"),
+    SECRET_KEY("secret.key", "", "base64 AES-256 key for stored credentials; empty = DATA/secret.key"),
+    AUTH_MAX_FAILURES("auth.max-failures", "5", "failed logins from one address before it is locked out"),
+    AUTH_LOCKOUT("auth.lockout", "30s", "first lockout; doubles per further failure, up to 15 minutes");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** {@code store.pool-size} → {@code GATEHOUSE_STORE_POOL_SIZE}. */
+    public String environmentVariable() {
+        return "GATEHOUSE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static Optional<ConfigKey> byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+
+    public static List<String> allKeys() {
+        return Arrays.stream(values()).map(ConfigKey::key).toList();
+    }
+}

@@ -1,0 +1,130 @@
+package io.gatehouse.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's resolved, validated settings. Built by {@link ConfigLoader}; every value was checked here
+ * so that the rest of the gateway never re-validates. {@code toString} leaves out secrets.
+ */
+public record GatewayConfig(
+        Path dataDirectory,
+        String bind,
+        int apiPort,
+        int pgPort,
+        int tunnelPort,
+        Optional<String> storeUrl,
+        Optional<String> storeUsername,
+        Optional<String> storePassword,
+        int storePoolSize,
+        Optional<String> instance,
+        Duration recorderDeadline,
+        int recorderQueue,
+        int recorderBatch,
+        Duration checkpointInterval,
+        Optional<Path> tlsCertificate,
+        Optional<Path> tlsKey,
+        Optional<String> secretKey,
+        int authMaxFailures,
+        Duration authLockout) {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    static GatewayConfig from(Map<ConfigKey, String> values) {
+        Optional<Path> cert = optional(values, ConfigKey.TLS_CERT).map(Path::of);
+        Optional<Path> key = optional(values, ConfigKey.TLS_KEY).map(Path::of);
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException("tls.cert and tls.key must be given together (got only "
+                    + (cert.isPresent() ? "tls.cert" : "tls.key") + ")");
+        }
+        return new GatewayConfig(
+                Path.of(required(values, ConfigKey.DATA)),
+                required(values, ConfigKey.BIND),
+                port(values, ConfigKey.API_PORT),
+                port(values, ConfigKey.PG_PORT),
+                port(values, ConfigKey.TUNNEL_PORT),
+                optional(values, ConfigKey.STORE_URL),
+                optional(values, ConfigKey.STORE_USERNAME),
+                optional(values, ConfigKey.STORE_PASSWORD),
+                positive(values, ConfigKey.STORE_POOL_SIZE),
+                optional(values, ConfigKey.INSTANCE),
+                duration(values, ConfigKey.RECORDER_DEADLINE),
+                positive(values, ConfigKey.RECORDER_QUEUE),
+                positive(values, ConfigKey.RECORDER_BATCH),
+                duration(values, ConfigKey.CHECKPOINT_INTERVAL),
+                cert,
+                key,
+                optional(values, ConfigKey.SECRET_KEY),
+                positive(values, ConfigKey.AUTH_MAX_FAILURES),
+                duration(values, ConfigKey.AUTH_LOCKOUT));
+    }
+
+    /** Parses {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 30d}. */
+    public static Duration parseDuration(String what, String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) {
+            throw new ConfigException(what + " must be a duration like 500ms, 2s, 5m, 1h or 30d, not '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private static String required(Map<ConfigKey, String> values, ConfigKey key) {
+        return optional(values, key)
+                .orElseThrow(() -> new ConfigException(key.key() + " must not be empty"));
+    }
+
+    private static Optional<String> optional(Map<ConfigKey, String> values, ConfigKey key) {
+        String value = values.get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    private static int port(Map<ConfigKey, String> values, ConfigKey key) {
+        int port = integer(values, key);
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(key.key() + " must be a port between 0 and 65535, not " + port);
+        }
+        return port;
+    }
+
+    private static int positive(Map<ConfigKey, String> values, ConfigKey key) {
+        int n = integer(values, key);
+        if (n <= 0) {
+            throw new ConfigException(key.key() + " must be a positive number, not " + n);
+        }
+        return n;
+    }
+
+    private static int integer(Map<ConfigKey, String> values, ConfigKey key) {
+        String text = required(values, key);
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key.key() + " must be a whole number, not '" + text + "'");
+        }
+    }
+
+    private static Duration duration(Map<ConfigKey, String> values, ConfigKey key) {
+        Duration d = parseDuration(key.key(), required(values, key));
+        if (d.isZero()) {
+            throw new ConfigException(key.key() + " must be longer than zero");
+        }
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayConfig[data=" + dataDirectory + ", bind=" + bind + ", api=" + apiPort + ", pg=" + pgPort
+                + ", tunnel=" + tunnelPort + ", store=" + storeUrl.orElse("sqlite (data directory)") + "]";
+    }
+}

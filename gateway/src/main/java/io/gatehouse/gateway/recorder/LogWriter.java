@@ -1,0 +1,291 @@
+package io.gatehouse.gateway.recorder;
+
+import io.gatehouse.audit.Checkpoint;
+import io.gatehouse.audit.Event;
+import io.gatehouse.audit.EventCodec;
+import io.gatehouse.audit.MerkleFrontier;
+import io.gatehouse.audit.NoteSigner;
+import io.gatehouse.audit.Rfc6962;
+import io.gatehouse.audit.TreeNode;
+import io.gatehouse.store.LogEntry;
+import io.gatehouse.store.LogRepository;
+import io.gatehouse.store.StoredCheckpoint;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of one gateway instance's audit log, with group commit.
+ *
+ * <p>Design. Producers (sessions, the admin API) put events on a bounded queue and get a future. One
+ * platform thread takes whatever is queued (up to {@code batchLimit}), gives each event its index (the next
+ * log position), encodes it canonically, extends the Merkle frontier, and writes entries plus the perfect
+ * subtrees they complete in ONE store transaction. Only when that transaction has committed (SQLite
+ * {@code synchronous=FULL}, PostgreSQL synchronous commit) are the batch's futures completed, so a
+ * fail-closed caller that waits on its future never acts on an undurable record. Many producers waiting at
+ * once share one fsync: the cost of durability is per batch, not per event.
+ *
+ * <p>Invariants. Only the writer thread touches {@link #frontier}; indexes are dense and assigned in
+ * commit order; a failed transaction leaves the frontier marked stale and it is re-derived from the store
+ * before the next write, so an index is never reused for a different event. Memory is bounded: the queue
+ * has a fixed capacity (a full queue refuses the producer) and the best-effort backlog kept while the store
+ * is down is counted against {@code backlogLimit} at admission.
+ *
+ * <p>Checkpoints are signed by the same thread between batches, at most every {@code checkpointInterval},
+ * whenever the log grew, and once more on close; a checkpoint's (size, root) is therefore always a state
+ * that was committed.
+ */
+public final class LogWriter implements Recorder, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+
+    private final String origin;
+    private final LogRepository log;
+    private final NoteSigner signer;
+    private final Clock clock;
+    private final int batchLimit;
+    private final int backlogLimit;
+    private final Duration checkpointInterval;
+    private final BlockingQueue<Pending> queue;
+    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    private final AtomicInteger bestEffortOutstanding = new AtomicInteger();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failedBatches = new AtomicLong();
+    private final Thread thread;
+
+    private MerkleFrontier frontier;
+    private boolean frontierStale;
+    private volatile TreeHead head;
+    private long checkpointedSize;
+    private Instant lastCheckpointAt = Instant.EPOCH;
+    private volatile boolean running = true;
+
+    private record Pending(Event draft, CompletableFuture<Long> future) {
+        boolean bestEffort() {
+            return future == null;
+        }
+    }
+
+    /** The committed state of the log: size and Merkle root. */
+    public record TreeHead(long size, byte[] rootHash) {}
+
+    LogWriter(String origin, LogRepository log, NoteSigner signer, MerkleFrontier frontier, long checkpointedSize,
+            RecorderSettings settings, Clock clock) {
+        this.origin = origin;
+        this.log = log;
+        this.signer = signer;
+        this.clock = clock;
+        this.frontier = frontier;
+        this.head = new TreeHead(frontier.size(), frontier.root());
+        this.checkpointedSize = checkpointedSize;
+        this.batchLimit = settings.batchLimit();
+        this.backlogLimit = settings.queueCapacity();
+        this.checkpointInterval = settings.checkpointInterval();
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.thread = Thread.ofPlatform().name("gatehouse-log-writer").daemon(false).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    /** The last committed (size, root). */
+    public TreeHead head() {
+        return head;
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    public long failedBatches() {
+        return failedBatches.get();
+    }
+
+    /** Best-effort events accepted but not yet durable (the "spool"); non-zero while the store is down. */
+    public int backlog() {
+        return bestEffortOutstanding.get();
+    }
+
+    @Override
+    public CompletableFuture<Long> append(Event draft) {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        if (!running) {
+            future.completeExceptionally(new RecordingUnavailableException("the recorder is shutting down"));
+        } else if (!queue.offer(new Pending(draft, future))) {
+            future.completeExceptionally(new RecordingUnavailableException(
+                    "the recorder queue is full (" + queue.size() + " events waiting); the store is too slow or down"));
+        }
+        return future;
+    }
+
+    @Override
+    public void appendBestEffort(Event draft) {
+        if (!running) {
+            throw new RecordingUnavailableException("the recorder is shutting down");
+        }
+        if (bestEffortOutstanding.incrementAndGet() > backlogLimit || !queue.offer(new Pending(draft, null))) {
+            bestEffortOutstanding.decrementAndGet();
+            throw new RecordingUnavailableException(
+                    "the best-effort backlog is full (" + backlogLimit + " events); refusing rather than losing records");
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(batchLimit);
+        while (running || !queue.isEmpty() || (!backlog.isEmpty() && !frontierStale)) {
+            try {
+                Pending first = queue.poll(pollTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                while (!backlog.isEmpty() && batch.size() < batchLimit) {
+                    batch.add(backlog.pollFirst());
+                }
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, batchLimit - batch.size());
+                }
+                if (!batch.isEmpty()) {
+                    write(batch);
+                    batch.clear();
+                }
+                maybeCheckpoint(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                // write() handles store failures itself; anything here is a bug, and must not kill the writer.
+                LOG.error("log writer: unexpected failure; continuing", e);
+                failAll(batch, e);
+                batch.clear();
+            }
+            if (!running && frontierStale && !backlog.isEmpty()) {
+                break; // store still down at shutdown: what is left is reported below
+            }
+        }
+        if (!backlog.isEmpty()) {
+            LOG.error("log writer stopped with {} best-effort events not written (store unavailable)", backlog.size());
+        }
+        maybeCheckpoint(true);
+    }
+
+    private Duration pollTimeout() {
+        if (!backlog.isEmpty() || frontierStale) {
+            return RETRY_PAUSE;
+        }
+        return checkpointInterval.dividedBy(4).isZero() ? Duration.ofMillis(50) : checkpointInterval.dividedBy(4);
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            if (frontierStale) {
+                frontier = Recovery.frontierFromStore(log, origin);
+                frontierStale = false;
+            }
+            long base = frontier.size();
+            List<LogEntry> entries = new ArrayList<>(batch.size());
+            List<TreeNode> nodes = new ArrayList<>(batch.size() * 2);
+            for (int i = 0; i < batch.size(); i++) {
+                Event event = batch.get(i).draft().sequenced(origin, base + i);
+                byte[] bytes = EventCodec.encode(event);
+                byte[] leaf = Rfc6962.leafHash(bytes);
+                for (TreeNode node : frontier.append(leaf)) {
+                    if (node.level() > 0) {
+                        nodes.add(node);
+                    }
+                }
+                entries.add(new LogEntry(base + i, leaf, bytes, event.session(), event.kind().wireName(),
+                        event.timeMicros()));
+            }
+            log.append(origin, entries, toStoreNodes(nodes));
+            head = new TreeHead(frontier.size(), frontier.root());
+            written.addAndGet(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
+                if (p.bestEffort()) {
+                    bestEffortOutstanding.decrementAndGet();
+                } else {
+                    p.future().complete(base + i);
+                }
+            }
+        } catch (RuntimeException e) {
+            frontierStale = true;
+            failedBatches.incrementAndGet();
+            LOG.warn("audit log '{}': batch of {} events not written: {}", origin, batch.size(), e.toString());
+            failAll(batch, e);
+        }
+    }
+
+    private void failAll(List<Pending> batch, RuntimeException cause) {
+        RecordingUnavailableException failure = new RecordingUnavailableException(
+                "the recording store is unavailable: " + cause.getMessage(), cause);
+        List<Pending> keep = new ArrayList<>();
+        for (Pending p : batch) {
+            if (p.bestEffort()) {
+                keep.add(p); // best-effort events are kept and retried, never dropped
+            } else {
+                p.future().completeExceptionally(failure);
+            }
+        }
+        for (int i = keep.size() - 1; i >= 0; i--) {
+            backlog.addFirst(keep.get(i));
+        }
+    }
+
+    private static List<io.gatehouse.store.TreeNode> toStoreNodes(List<TreeNode> nodes) {
+        List<io.gatehouse.store.TreeNode> out = new ArrayList<>(nodes.size());
+        for (TreeNode n : nodes) {
+            out.add(new io.gatehouse.store.TreeNode(n.level(), n.index(), n.hash()));
+        }
+        return out;
+    }
+
+    private void maybeCheckpoint(boolean force) {
+        TreeHead current = head;
+        if (current.size() <= checkpointedSize || frontierStale) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (!force && now.isBefore(lastCheckpointAt.plus(checkpointInterval))) {
+            return;
+        }
+        try {
+            String note = signer.sign(new Checkpoint(origin, current.size(), current.rootHash()));
+            log.addCheckpoint(origin, new StoredCheckpoint(current.size(), current.rootHash(), note, now));
+            checkpointedSize = current.size();
+            lastCheckpointAt = now;
+        } catch (RuntimeException e) {
+            LOG.warn("audit log '{}': checkpoint at size {} not stored: {}", origin, current.size(), e.toString());
+        }
+    }
+
+    /** Stops taking events, writes what is queued, signs a final checkpoint, and returns when done. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            if (!p.bestEffort()) {
+                p.future().completeExceptionally(new RecordingUnavailableException("the recorder shut down"));
+            }
+        }
+    }
+}

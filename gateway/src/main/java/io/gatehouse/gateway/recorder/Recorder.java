@@ -1,0 +1,46 @@
+package io.gatehouse.gateway.recorder;
+
+import io.gatehouse.audit.Event;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Where every event goes. The contract that makes Gatehouse fail-closed: {@link #append} returns a future
+ * that completes with the event's index in the log only once the event is durable in the store; a caller
+ * that must not act before its record exists (a fail-closed command, an admin change) waits for it with
+ * {@link #appendDurably} and refuses to act when that throws.
+ */
+public interface Recorder {
+
+    /** Queues an unsequenced event; the future completes with its log index once its batch has committed. */
+    CompletableFuture<Long> append(Event draft);
+
+    /**
+     * Queues an event for a best-effort connection: the caller goes on at once; the event is still written,
+     * and kept (bounded) while the store is down. Fails only when even that backlog is full.
+     */
+    void appendBestEffort(Event draft);
+
+    /** Appends and waits until durable or the deadline passes; the usual way to honour fail-closed. */
+    default long appendDurably(Event draft, Duration deadline) {
+        CompletableFuture<Long> future = append(draft);
+        try {
+            return future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new RecordingUnavailableException(
+                    "the record was not durable within " + deadline.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RecordingUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new RecordingUnavailableException("the recording store failed: " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RecordingUnavailableException("interrupted while waiting for the record", e);
+        }
+    }
+}
