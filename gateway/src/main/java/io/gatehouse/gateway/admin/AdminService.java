@@ -283,8 +283,10 @@ public final class AdminService {
         try {
             return change.get();
         } catch (RuntimeException e) {
-            recorder.appendBestEffort(events.event(actor, "failed", event.fields().get("action").toString(),
-                    new Value.Null(), Value.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+            String action = event.field("action") instanceof Value.Str s ? s.value() : "unknown";
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String target = event.field("target") instanceof Value.Str t ? t.value() : "";
+            recorder.appendBestEffort(events.event(actor, action + ".failed", target, new Value.Null(), Value.of(why)));
             throw e;
         }
     }

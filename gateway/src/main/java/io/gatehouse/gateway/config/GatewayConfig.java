@@ -125,6 +125,12 @@ public record GatewayConfig(
     @Override
     public String toString() {
         return "GatewayConfig[data=" + dataDirectory + ", bind=" + bind + ", api=" + apiPort + ", pg=" + pgPort
-                + ", tunnel=" + tunnelPort + ", store=" + storeUrl.orElse("sqlite (data directory)") + "]";
+                + ", tunnel=" + tunnelPort + ", store=" + storeUrl.map(GatewayConfig::withoutQuery).orElse("sqlite (data directory)") + "]";
+    }
+
+    /** A JDBC URL may carry a password in its query string; logs and errors show it without. */
+    public static String withoutQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
     }
 }

@@ -1,0 +1,187 @@
+package io.gatehouse.gateway.recorder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.audit.Event;
+import io.gatehouse.audit.EventCodec;
+import io.gatehouse.audit.EventKind;
+import io.gatehouse.audit.NoteSigner;
+import io.gatehouse.audit.NoteVerifier;
+import io.gatehouse.audit.Value;
+import io.gatehouse.store.Store;
+import io.gatehouse.store.StoreSettings;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogWriterTest {
+    static final String ORIGIN = "test.gatehouse/log";
+
+    @TempDir
+    Path dir;
+
+    Store store;
+    FlakyLog log;
+    NoteSigner signer;
+
+    @BeforeEach
+    void open() throws NoSuchAlgorithmException {
+        store = Store.open(StoreSettings.sqlite(dir.resolve("s.db")));
+        log = new FlakyLog(store.log());
+        KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        signer = new NoteSigner(ORIGIN, keys);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    LogWriter writer(int queue) {
+        return AuditLog.open(ORIGIN, log, signer,
+                new RecorderSettings(queue, 256, Duration.ofMillis(50), Duration.ofSeconds(2)), Clock.systemUTC());
+    }
+
+    static Event event(String payload) {
+        return Event.builder(EventKind.COMMAND)
+                .timeMicros(1_700_000_000_000_000L)
+                .session("s1")
+                .identity("devin")
+                .connection("pg")
+                .field("sql", Value.of(payload))
+                .build();
+    }
+
+    @Test
+    void concurrentProducersGetDenseDistinctIndexesOnlyOnceDurable() throws Exception {
+        LogWriter writer = writer(65_536);
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        List<List<CompletableFuture<Long>>> perThread = new ArrayList<>();
+        for (int t = 0; t < 32; t++) {
+            List<CompletableFuture<Long>> mine = new ArrayList<>();
+            perThread.add(mine);
+            int producer = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 100; i++) {
+                    mine.add(writer.append(event("p" + producer + "-" + i)));
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        perThread.forEach(futures::addAll);
+        Set<Long> indexes = new HashSet<>();
+        for (CompletableFuture<Long> f : futures) {
+            indexes.add(f.get());
+        }
+        assertThat(indexes).hasSize(3200);
+        assertThat(indexes).allMatch(i -> i >= 0 && i < 3200);
+        // completed means durable: every acknowledged index is readable from the store now
+        assertThat(store.log().size(ORIGIN)).isEqualTo(3200);
+        Event first = EventCodec.decode(store.log().read(ORIGIN, 0, 1).get(0).entry());
+        assertThat(first.seq()).isZero();
+        assertThat(first.log()).isEqualTo(ORIGIN);
+        writer.close();
+
+        assertThat(store.log().latestCheckpoint(ORIGIN)).get().extracting(c -> c.size()).isEqualTo(3200L);
+        StoreVerifier.Result verified = StoreVerifier.verify(store.log(), ORIGIN, NoteVerifier.parse(signer.verifierKey()));
+        assertThat(verified.ok()).as(verified.summary()).isTrue();
+    }
+
+    @Test
+    void checkpointsAreSignedWhileEventsArrive() {
+        LogWriter writer = writer(1024);
+        writer.appendDurably(event("a"), Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.log().latestCheckpoint(ORIGIN).isPresent());
+        writer.appendDurably(event("b"), Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> store.log().latestCheckpoint(ORIGIN).get().size() == 2);
+        assertThat(NoteVerifier.parse(signer.verifierKey()).verify(store.log().latestCheckpoint(ORIGIN).get().note()).size())
+                .isEqualTo(2);
+        writer.close();
+    }
+
+    @Test
+    void whenTheStoreIsDownFailClosedAppendsFailAndNothingIsHalfWritten() {
+        LogWriter writer = writer(1024);
+        writer.appendDurably(event("before"), Duration.ofSeconds(2));
+        log.down = true;
+        assertThatThrownBy(() -> writer.appendDurably(event("during"), Duration.ofSeconds(2)))
+                .isInstanceOf(RecordingUnavailableException.class)
+                .hasMessageContaining("store");
+        log.down = false;
+        long index = writer.appendDurably(event("after"), Duration.ofSeconds(2));
+        assertThat(index).as("the failed event's index is not skipped nor reused").isEqualTo(1);
+        writer.close();
+        StoreVerifier.Result verified = StoreVerifier.verify(store.log(), ORIGIN, NoteVerifier.parse(signer.verifierKey()));
+        assertThat(verified.ok()).as(verified.summary()).isTrue();
+    }
+
+    @Test
+    void bestEffortEventsAreKeptWhileTheStoreIsDownAndWrittenWhenItReturns() {
+        LogWriter writer = writer(1024);
+        log.down = true;
+        for (int i = 0; i < 10; i++) {
+            writer.appendBestEffort(event("be-" + i));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.failedBatches() > 0);
+        assertThat(writer.backlog()).isEqualTo(10);
+        log.down = false;
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.backlog() == 0);
+        assertThat(store.log().size(ORIGIN)).isEqualTo(10);
+        List<String> payloads = store.log().read(ORIGIN, 0, 100).stream()
+                .map(e -> ((Value.Str) EventCodec.decode(e.entry()).field("sql")).value())
+                .toList();
+        assertThat(payloads).containsExactly("be-0", "be-1", "be-2", "be-3", "be-4", "be-5", "be-6", "be-7", "be-8", "be-9");
+        writer.close();
+    }
+
+    @Test
+    void aFullQueueRefusesRatherThanGrowing() throws Exception {
+        log.appendDelayMillis = 300;
+        LogWriter writer = writer(4);
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            futures.add(writer.append(event("x" + i)));
+        }
+        long refused = futures.stream().filter(f -> f.isCompletedExceptionally()).count();
+        assertThat(refused).isPositive();
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> futures.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst().get().get());
+        assertThat(e.getCause()).isInstanceOf(RecordingUnavailableException.class).hasMessageContaining("queue is full");
+        log.appendDelayMillis = 0;
+        writer.close();
+    }
+
+    @Test
+    void aBestEffortBacklogHasABoundToo() {
+        LogWriter writer = writer(8);
+        log.down = true;
+        assertThatThrownBy(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        writer.appendBestEffort(event("be-" + i));
+                    }
+                })
+                .isInstanceOf(RecordingUnavailableException.class)
+                .hasMessageContaining("backlog is full");
+        log.down = false;
+        writer.close();
+    }
+}
