@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DevCertificateAuthorityTest {
-    private static final Instant NOW = Instant.now();
+    private final Instant now = Instant.now();
 
     @TempDir
     Path dir;
@@ -121,7 +121,7 @@ class DevCertificateAuthorityTest {
 
     @Test
     void filesArePemWithOwnerOnlyKeys() throws Exception {
-        DevCertificateAuthority.ensure(dir, List.of(), at(NOW));
+        DevCertificateAuthority.ensure(dir, List.of(), at(now));
 
         assertThat(Files.readString(dir.resolve("ca.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
         assertThat(Files.readString(dir.resolve("server.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
@@ -133,7 +133,7 @@ class DevCertificateAuthorityTest {
     @Test
     void certificatesHaveTheDocumentedProfile() throws Exception {
         TlsMaterial tls =
-                DevCertificateAuthority.ensure(dir, List.of("gateway.internal", "10.1.2.3", "0.0.0.0"), at(NOW));
+                DevCertificateAuthority.ensure(dir, List.of("gateway.internal", "10.1.2.3", "0.0.0.0"), at(now));
         X509Certificate ca = tls.caCertificates().get(0);
         X509Certificate leaf = tls.certificate();
 
@@ -142,13 +142,13 @@ class DevCertificateAuthorityTest {
         assertThat(ca.getBasicConstraints()).isZero(); // CA:true, pathLen 0
         assertThat(ca.getKeyUsage()[5]).as("keyCertSign").isTrue();
         assertThat(ca.getKeyUsage()[6]).as("cRLSign").isTrue();
-        assertThat(Duration.between(NOW, ca.getNotAfter().toInstant()))
+        assertThat(Duration.between(now, ca.getNotAfter().toInstant()))
                 .isBetween(Duration.ofDays(3649), Duration.ofDays(3651));
 
         assertThat(leaf.getSigAlgName()).isEqualTo("SHA256withECDSA");
         assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
         assertThat(leaf.getExtendedKeyUsage()).containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
-        assertThat(Duration.between(NOW, leaf.getNotAfter().toInstant()))
+        assertThat(Duration.between(now, leaf.getNotAfter().toInstant()))
                 .isBetween(Duration.ofDays(364), Duration.ofDays(366));
         leaf.verify(ca.getPublicKey());
         Set<String> sans = leaf.getSubjectAlternativeNames().stream()
@@ -161,12 +161,12 @@ class DevCertificateAuthorityTest {
 
     @Test
     void laterStartsReuseTheFiles() throws Exception {
-        DevCertificateAuthority.ensure(dir, List.of(), at(NOW));
+        DevCertificateAuthority.ensure(dir, List.of(), at(now));
         String ca = Files.readString(dir.resolve("ca.crt"));
         String certificate = Files.readString(dir.resolve("server.crt"));
         String key = Files.readString(dir.resolve("server.key"));
 
-        DevCertificateAuthority.ensure(dir, List.of("::1", "LOCALHOST"), at(NOW.plus(Duration.ofDays(300))));
+        DevCertificateAuthority.ensure(dir, List.of("::1", "LOCALHOST"), at(now.plus(Duration.ofDays(300))));
 
         assertThat(Files.readString(dir.resolve("ca.crt"))).isEqualTo(ca);
         assertThat(Files.readString(dir.resolve("server.crt"))).isEqualTo(certificate);
@@ -175,9 +175,9 @@ class DevCertificateAuthorityTest {
 
     @Test
     void serverCertificateNearExpiryIsReissuedUnderTheSameCa() throws Exception {
-        TlsMaterial first = DevCertificateAuthority.ensure(dir, List.of(), at(NOW));
+        TlsMaterial first = DevCertificateAuthority.ensure(dir, List.of(), at(now));
         String ca = Files.readString(dir.resolve("ca.crt"));
-        Instant later = NOW.plus(Duration.ofDays(340)); // 25 days before expiry
+        Instant later = now.plus(Duration.ofDays(340)); // 25 days before expiry
 
         TlsMaterial second = DevCertificateAuthority.ensure(dir, List.of(), at(later));
 
@@ -190,17 +190,17 @@ class DevCertificateAuthorityTest {
 
     @Test
     void halfACaIsReportedRatherThanReplaced() throws Exception {
-        DevCertificateAuthority.ensure(dir, List.of(), at(NOW));
+        DevCertificateAuthority.ensure(dir, List.of(), at(now));
         Files.delete(dir.resolve("ca.key"));
 
-        assertThatThrownBy(() -> DevCertificateAuthority.ensure(dir, List.of(), at(NOW)))
+        assertThatThrownBy(() -> DevCertificateAuthority.ensure(dir, List.of(), at(now)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ca.crt exists without ca.key");
     }
 
     @Test
     void invalidExtraNameIsRejectedByName() {
-        assertThatThrownBy(() -> DevCertificateAuthority.ensure(dir, List.of("bad name!"), at(NOW)))
+        assertThatThrownBy(() -> DevCertificateAuthority.ensure(dir, List.of("bad name!"), at(now)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("certificate name 'bad name!' is neither an IP address nor a DNS name; "
                         + "expected e.g. gateway.example.com");
@@ -208,7 +208,7 @@ class DevCertificateAuthorityTest {
 
     @Test
     void operatorPemFilesLoadIncludingSec1Keys() throws Exception {
-        TlsMaterial dev = DevCertificateAuthority.ensure(dir, List.of(), at(NOW));
+        TlsMaterial dev = DevCertificateAuthority.ensure(dir, List.of(), at(now));
         // SEC 1 (RFC 5915) as `openssl ec` writes it: the curve named inside the ECPrivateKey.
         ECPrivateKey key = (ECPrivateKey) PemCertificates.readPrivateKey(dev.serverKey());
         org.bouncycastle.asn1.sec.ECPrivateKey sec1Structure = new org.bouncycastle.asn1.sec.ECPrivateKey(
@@ -229,8 +229,8 @@ class DevCertificateAuthorityTest {
 
     @Test
     void keyOfAnotherCertificateIsRejected() {
-        TlsMaterial a = DevCertificateAuthority.ensure(dir.resolve("a"), List.of(), at(NOW));
-        TlsMaterial b = DevCertificateAuthority.ensure(dir.resolve("b"), List.of(), at(NOW));
+        TlsMaterial a = DevCertificateAuthority.ensure(dir.resolve("a"), List.of(), at(now));
+        TlsMaterial b = DevCertificateAuthority.ensure(dir.resolve("b"), List.of(), at(now));
 
         assertThatThrownBy(() -> TlsMaterial.fromPem(a.serverCertificate(), b.serverKey(), a.caCertificate()))
                 .isInstanceOf(IllegalStateException.class)
@@ -239,7 +239,7 @@ class DevCertificateAuthorityTest {
 
     @Test
     void serverKeyStoreHoldsKeyAndChain() throws Exception {
-        TlsMaterial tls = DevCertificateAuthority.ensure(dir, List.of(), at(NOW));
+        TlsMaterial tls = DevCertificateAuthority.ensure(dir, List.of(), at(now));
         char[] password = "changeit".toCharArray();
 
         KeyStore store = tls.serverKeyStore(password);

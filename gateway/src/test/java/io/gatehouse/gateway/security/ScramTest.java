@@ -294,7 +294,7 @@ class ScramTest {
         assertThat(SaslPrep.prepare("\u00AA")).contains("a");
         assertThat(SaslPrep.prepare("\u2168")).contains("IX");
         assertThat(SaslPrep.prepare("\u0007")).isEmpty();
-        assertThat(SaslPrep.prepare("\u0627\u0031")).isEmpty();
+        assertThat(SaslPrep.prepare("\u06271")).isEmpty();
         // PostgreSQL's fallback: an invalid SASLprep input is used as it is
         assertThat(SaslPrep.prepareOrOriginal("\u0007bell")).isEqualTo("\u0007bell");
         assertThat(ScramSha256.derive("I\u00ADX", SALT, 4096)).isEqualTo(ScramSha256.derive("IX", SALT, 4096));
