@@ -47,7 +47,7 @@ record Profile(String url, String ca, String token) {
         n.put("token", token);
         try {
             Files.createDirectories(file.getParent());
-            FileSecrets.write(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+            FileSecrets.writeSecret(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
         } catch (IOException e) {
             throw new CliException("cannot write profile " + file + ": " + e.getMessage());
         }

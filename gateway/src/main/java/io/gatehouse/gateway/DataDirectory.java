@@ -61,7 +61,7 @@ public record DataDirectory(Path root) {
             byte[] random = new byte[4];
             new SecureRandom().nextBytes(random);
             String name = "gw-" + HexFormat.of().formatHex(random);
-            FileSecrets.write(file, (name + "\n").getBytes(StandardCharsets.UTF_8));
+            FileSecrets.writeSecret(file, (name + "\n").getBytes(StandardCharsets.UTF_8));
             return name;
         } catch (IOException e) {
             throw new GatewayStartupException("cannot read or write " + file + ": " + e.getMessage());

@@ -93,8 +93,9 @@ public final class Gateway implements AutoCloseable {
             opened.add(writer);
 
             AdminService admin = new AdminService(store, writer, secrets, clock, config.recorderDeadline());
-            FailureRateLimiter limiter = new FailureRateLimiter(config.authMaxFailures(), Duration.ofMinutes(1),
-                    config.authLockout(), Duration.ofMinutes(15), 100_000, clock);
+            FailureRateLimiter limiter = new FailureRateLimiter(new FailureRateLimiter.Policy(
+                    config.authMaxFailures(), Duration.ofMinutes(1), config.authLockout(), Duration.ofMinutes(15),
+                    100_000), clock);
             Authenticator authenticator = new Authenticator(store, limiter, clock);
 
             if (store.identities().count() == 0) {
@@ -118,7 +119,7 @@ public final class Gateway implements AutoCloseable {
         admin.createIdentity(gateway, "admin", IdentityKind.HUMAN.wireName(), Role.ADMIN.wireName());
         AdminService.NewToken token = admin.mintToken(gateway, "admin", Optional.empty());
         try {
-            FileSecrets.write(data.initialAdminToken(), (token.value() + "\n").getBytes(StandardCharsets.UTF_8));
+            FileSecrets.writeSecret(data.initialAdminToken(), (token.value() + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new GatewayStartupException("cannot write " + data.initialAdminToken() + ": " + e.getMessage());
         }

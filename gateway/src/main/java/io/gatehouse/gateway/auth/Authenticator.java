@@ -27,12 +27,11 @@ public final class Authenticator {
     }
 
     public Principal authenticate(String presented, String source) {
-        FailureRateLimiter.Decision decision = limiter.check(source);
-        if (!decision.allowed()) {
+        if (limiter.check(source) instanceof FailureRateLimiter.Blocked blocked) {
             throw new AuthenticationException(AuthenticationException.Reason.RATE_LIMITED,
                     "too many failed authentications from " + source + "; retry in "
-                            + decision.retryAfter().toSeconds() + " s",
-                    decision.retryAfter());
+                            + Math.max(1, blocked.retryAfter().toSeconds()) + " s",
+                    blocked.retryAfter());
         }
         if (presented == null || presented.isBlank()) {
             throw new AuthenticationException(AuthenticationException.Reason.MISSING,

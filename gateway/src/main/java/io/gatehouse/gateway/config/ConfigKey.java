@@ -29,7 +29,7 @@ public enum ConfigKey {
     TLS_KEY("tls.key", "", "PEM private key for tls.cert"),
     SECRET_KEY("secret.key", "", "base64 AES-256 key for stored credentials; empty = DATA/secret.key"),
     AUTH_MAX_FAILURES("auth.max-failures", "5", "failed logins from one address before it is locked out"),
-    AUTH_LOCKOUT("auth.lockout", "30s", "first lockout; doubles per further failure, up to 15 minutes");
+    AUTH_LOCKOUT("auth.lockout", "1m", "first lockout; doubles per further failure, up to 15 minutes");
 
     private final String key;
     private final String defaultValue;
