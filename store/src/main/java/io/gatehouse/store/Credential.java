@@ -12,6 +12,7 @@ public sealed interface Credential {
      * The credential sealed by the gateway (AES-256-GCM); the store never sees the key. {@link
      * #toString()} omits the bytes.
      */
+    @SuppressWarnings("ArrayRecordComponent") // equals/hashCode compare contents
     record Encrypted(byte[] sealed) implements Credential {
         public Encrypted {
             Objects.requireNonNull(sealed, "sealed");

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /** A principal: a person or one AI agent instance. */
+// byte[] components are the agreed API; equals/hashCode compare contents, arrays are not copied.
+@SuppressWarnings("ArrayRecordComponent")
 public record Identity(
         long id, String name, IdentityKind kind, Role role, boolean disabled, byte[] scramSalt, Instant createdAt) {
     public Identity {

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param kind event kind, e.g. {@code command}
  * @param timeMicros event time, microseconds since the epoch
  */
+// byte[] components are the agreed API; equals/hashCode compare contents, arrays are not copied.
+@SuppressWarnings("ArrayRecordComponent")
 public record LogEntry(long index, byte[] leafHash, byte[] entry, String session, String kind, long timeMicros) {
     public LogEntry {
         Objects.requireNonNull(leafHash, "leafHash");

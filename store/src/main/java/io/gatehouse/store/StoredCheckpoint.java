@@ -10,6 +10,8 @@ import java.util.Objects;
  *
  * @param note the complete signed note (C2SP checkpoint form, signature lines included)
  */
+// byte[] components are the agreed API; equals/hashCode compare contents, arrays are not copied.
+@SuppressWarnings("ArrayRecordComponent")
 public record StoredCheckpoint(long size, byte[] rootHash, String note, Instant createdAt) {
     public StoredCheckpoint {
         if (size < 0) {

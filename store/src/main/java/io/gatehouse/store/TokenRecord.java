@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param revokedAt null unless revoked
  * @param lastUsedAt null until first use
  */
+// byte[] components are the agreed API; equals/hashCode compare contents, arrays are not copied.
+@SuppressWarnings("ArrayRecordComponent")
 public record TokenRecord(
         String id,
         long identityId,

@@ -8,6 +8,8 @@ import java.util.Objects;
  * The hash of a perfect subtree of the log's Merkle tree: the subtree at {@code level} covering
  * leaves {@code [index * 2^level, (index + 1) * 2^level)}. Level 0 is a leaf hash.
  */
+// byte[] components are the agreed API; equals/hashCode compare contents, arrays are not copied.
+@SuppressWarnings("ArrayRecordComponent")
 public record TreeNode(int level, long index, byte[] hash) {
     public TreeNode {
         if (level < 0 || level > 62) {
