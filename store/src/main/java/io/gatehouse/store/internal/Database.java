@@ -1,0 +1,22 @@
+package io.gatehouse.store.internal;
+
+/**
+ * Connections and transactions of one dialect. Both methods translate {@link java.sql.SQLException}
+ * into {@link io.gatehouse.store.StoreException} (or a subclass) and let a {@code StoreException}
+ * thrown by the work itself through, after rolling back a write.
+ */
+public interface Database extends AutoCloseable {
+    /** {@code "sqlite"} or {@code "postgresql"}; also the migration folder's name. */
+    String dialect();
+
+    /** Runs read-only work on a reader connection; never waits behind a write on SQLite. */
+    <T> T read(SqlWork<T> work);
+
+    /** Runs work in one transaction that is committed, and durable, when this returns. */
+    <T> T write(SqlWork<T> work);
+
+    boolean healthy();
+
+    @Override
+    void close();
+}

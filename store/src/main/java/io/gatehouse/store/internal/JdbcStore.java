@@ -1,0 +1,74 @@
+package io.gatehouse.store.internal;
+
+import io.gatehouse.store.ConnectionRepository;
+import io.gatehouse.store.GrantRepository;
+import io.gatehouse.store.IdentityRepository;
+import io.gatehouse.store.LogRepository;
+import io.gatehouse.store.Store;
+import io.gatehouse.store.TokenRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
+
+/** The store over either dialect: the repositories share one {@link Database}. */
+final class JdbcStore implements Store {
+    private final Database database;
+    private final IdentityRepository identities;
+    private final TokenRepository tokens;
+    private final ConnectionRepository connections;
+    private final GrantRepository grants;
+    private final LogRepository log;
+
+    JdbcStore(Database database, Clock clock) {
+        this.database = database;
+        // Stored times have microsecond precision; stamping at that precision keeps returned records
+        // equal to what a later read gives back.
+        Supplier<Instant> now = () -> clock.instant().truncatedTo(ChronoUnit.MICROS);
+        this.identities = new JdbcIdentityRepository(database, now);
+        this.tokens = new JdbcTokenRepository(database);
+        this.connections = new JdbcConnectionRepository(database, now);
+        this.grants = new JdbcGrantRepository(database, now);
+        this.log = new JdbcLogRepository(database, now);
+    }
+
+    @Override
+    public String dialect() {
+        return database.dialect();
+    }
+
+    @Override
+    public IdentityRepository identities() {
+        return identities;
+    }
+
+    @Override
+    public TokenRepository tokens() {
+        return tokens;
+    }
+
+    @Override
+    public ConnectionRepository connections() {
+        return connections;
+    }
+
+    @Override
+    public GrantRepository grants() {
+        return grants;
+    }
+
+    @Override
+    public LogRepository log() {
+        return log;
+    }
+
+    @Override
+    public boolean healthy() {
+        return database.healthy();
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,226 @@
+package io.gatehouse.store.internal;
+
+import io.gatehouse.store.StoreCorruptException;
+import io.gatehouse.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The embedded store: one SQLite file in WAL mode.
+ *
+ * <p>SQLite allows one writer at a time per file, and a writer that waits on another's lock is the
+ * classic source of {@code SQLITE_BUSY}. So all writes of this process go through one dedicated
+ * connection, serialized by a lock, each in a {@code BEGIN IMMEDIATE} transaction (the write lock is
+ * taken up front, never upgraded mid-transaction). Reads use a fixed set of other connections: in WAL
+ * mode readers see the last committed state and are never blocked by the writer.
+ *
+ * <p>{@code synchronous=FULL} makes every commit durable (the WAL is fsynced) before the call returns;
+ * the gateway's fail-closed promise depends on that.
+ */
+final class SqliteDatabase implements Database {
+    private static final int BUSY_TIMEOUT_MILLIS = 5_000;
+
+    private final Path file;
+    private final Connection writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final BlockingQueue<Connection> readers;
+    private final List<Connection> allReaders;
+
+    private SqliteDatabase(Path file, Connection writer, List<Connection> readers) {
+        this.file = file;
+        this.writer = writer;
+        this.allReaders = List.copyOf(readers);
+        this.readers = new ArrayBlockingQueue<>(readers.size(), false, readers);
+    }
+
+    /** Opens the writer first, so that a file that is not a database is reported before anything else. */
+    static SqliteDatabase open(Path file, int readerCount, Consumer<DataSource> migrate) {
+        createParentDirectory(file);
+        Connection writer = connect(file, writerConfig());
+        List<Connection> readers = new ArrayList<>();
+        try {
+            // Flyway opens its own connections; give it the writer's settings.
+            SQLiteDataSource migrationSource = new SQLiteDataSource(writerConfig());
+            migrationSource.setUrl(url(file));
+            migrate.accept(migrationSource);
+            for (int i = 0; i < readerCount; i++) {
+                readers.add(connectReader(file));
+            }
+            return new SqliteDatabase(file, writer, readers);
+        } catch (RuntimeException e) {
+            readers.forEach(SqliteDatabase::closeQuietly);
+            closeQuietly(writer);
+            throw e;
+        }
+    }
+
+    @Override
+    public String dialect() {
+        return "sqlite";
+    }
+
+    @Override
+    public <T> T read(SqlWork<T> work) {
+        Connection reader = takeReader();
+        try {
+            return work.run(reader);
+        } catch (SQLException e) {
+            throw translate(file, e);
+        } finally {
+            readers.add(reader);
+        }
+    }
+
+    @Override
+    public <T> T write(SqlWork<T> work) {
+        writeLock.lock();
+        try (Statement control = writer.createStatement()) {
+            control.execute("BEGIN IMMEDIATE");
+            boolean committed = false;
+            try {
+                T result = work.run(writer);
+                control.execute("COMMIT");
+                committed = true;
+                return result;
+            } finally {
+                if (!committed) {
+                    rollbackQuietly(control);
+                }
+            }
+        } catch (SQLException e) {
+            throw translate(file, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean healthy() {
+        try {
+            return read(connection -> probe(connection)) && writer.isValid(1);
+        } catch (StoreException | SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            closeQuietly(writer);
+            allReaders.forEach(SqliteDatabase::closeQuietly);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * {@code SQLITE_NOTADB} and {@code SQLITE_CORRUPT} mean the file itself is wrong, which no retry
+     * fixes; everything else (busy, I/O, constraint) is an ordinary failure.
+     */
+    static StoreException translate(Path file, SQLException e) {
+        if (e instanceof SQLiteException sqlite
+                && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_NOTADB
+                        || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CORRUPT)) {
+            return new StoreCorruptException(
+                    "store at " + file + " is not a Gatehouse store or is corrupt: " + e.getMessage(), e);
+        }
+        return new StoreException("store at " + file + ": " + e.getMessage(), e);
+    }
+
+    private static boolean probe(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return statement.executeQuery("SELECT 1").next();
+        }
+    }
+
+    private Connection takeReader() {
+        try {
+            return readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a store connection", e);
+        }
+    }
+
+    private static SQLiteConfig commonConfig() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        return config;
+    }
+
+    private static SQLiteConfig writerConfig() {
+        SQLiteConfig config = commonConfig();
+        // Persistent in the file once set; only the writer (and Flyway, before it) sets it.
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        return config;
+    }
+
+    /** A reader that tried to write would contend with the writer; query_only makes that a plain error. */
+    private static Connection connectReader(Path file) {
+        Connection reader = connect(file, commonConfig());
+        try (Statement statement = reader.createStatement()) {
+            statement.execute("PRAGMA query_only = ON");
+            return reader;
+        } catch (SQLException e) {
+            closeQuietly(reader);
+            throw translate(file, e);
+        }
+    }
+
+    private static Connection connect(Path file, SQLiteConfig config) {
+        try {
+            return config.createConnection(url(file));
+        } catch (SQLException e) {
+            throw translate(file, e);
+        }
+    }
+
+    private static String url(Path file) {
+        return "jdbc:sqlite:" + file;
+    }
+
+    private static void createParentDirectory(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot create the directory of store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollbackQuietly(Statement control) {
+        try {
+            control.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite may already have rolled back (e.g. after SQLITE_FULL); the original error matters.
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Closing; nothing left to do with this connection.
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.gatehouse.store.internal;
+
+import io.gatehouse.store.Store;
+import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/** Picks the dialect from the URL, opens its {@link Database} and migrates it. */
+public final class StoreOpener {
+    private StoreOpener() {}
+
+    public static Store open(StoreSettings settings, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(clock, "clock");
+        Database database;
+        if (settings.isSqlite()) {
+            Path file = settings.sqliteFile();
+            String location = file.toString();
+            database = SqliteDatabase.open(
+                    file,
+                    settings.poolSize(),
+                    dataSource ->
+                            Migrations.migrate(dataSource, "sqlite", location, e -> SqliteDatabase.translate(file, e)));
+        } else {
+            String location = settings.displayUrl();
+            database = PostgresDatabase.open(
+                    settings,
+                    dataSource -> Migrations.migrate(
+                            dataSource,
+                            "postgresql",
+                            location,
+                            e -> new StoreException("store at " + location + ": " + e.getMessage(), e)));
+        }
+        return new JdbcStore(database, clock);
+    }
+}

@@ -1,0 +1,871 @@
+package io.gatehouse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The behaviour every store dialect must have. Subclasses only say where a fresh store lives; every test
+ * starts from an empty store.
+ */
+abstract class StoreContractTest {
+    /** Nanoseconds on purpose: the store keeps microseconds, and must truncate, not round or fail. */
+    static final Instant START = Instant.parse("2026-11-24T10:15:30.123456789Z");
+
+    static final Instant START_MICROS = START.truncatedTo(ChronoUnit.MICROS);
+    static final String ORIGIN = "gatehouse.example/log/1";
+
+    final MutableClock clock = new MutableClock(START);
+    StoreSettings settings;
+    Store store;
+
+    /** Settings of a new, empty store location (a new file, a new database). */
+    abstract StoreSettings newStoreSettings();
+
+    abstract String expectedDialect();
+
+    @BeforeEach
+    void openStore() {
+        settings = newStoreSettings();
+        store = Store.open(settings, clock);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    Connection rawConnection() throws SQLException {
+        return DriverManager.getConnection(settings.url(), settings.username(), settings.password());
+    }
+
+    // ---------------------------------------------------------------- store
+
+    @Test
+    void reportsItsDialectAndHealth() {
+        assertThat(store.dialect()).isEqualTo(expectedDialect());
+        assertThat(store.healthy()).isTrue();
+        store.close();
+        assertThat(store.healthy()).isFalse();
+    }
+
+    @Test
+    void dataSurvivesCloseAndReopen() {
+        store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt"));
+        store.connections().create(connection("orders-db", new Credential.Reference("env:PGPASS")));
+        store.grants().add("devin", "orders-db");
+        store.log().createIfAbsent(ORIGIN);
+        store.log().append(ORIGIN, entries(0, 3, "s1"), List.of(node(1, 0)));
+        store.log().addCheckpoint(ORIGIN, checkpoint(3, START_MICROS));
+        store.close();
+
+        store = Store.open(settings, clock);
+
+        assertThat(store.identities().byName("devin")).isPresent();
+        assertThat(store.connections().byName("orders-db").orElseThrow().credential())
+                .isEqualTo(new Credential.Reference("env:PGPASS"));
+        assertThat(store.grants().exists("devin", "orders-db")).isTrue();
+        assertThat(store.log().size(ORIGIN)).isEqualTo(3);
+        assertThat(store.log().read(ORIGIN, 0, 10)).isEqualTo(entries(0, 3, "s1"));
+        assertThat(store.log().node(ORIGIN, 1, 0)).hasValueSatisfying(hash -> assertThat(hash)
+                .isEqualTo(node(1, 0).hash()));
+        assertThat(store.log().latestCheckpoint(ORIGIN)).contains(checkpoint(3, START_MICROS));
+        // The log keeps going where it stopped.
+        store.log().append(ORIGIN, entries(3, 1, "s1"), List.of());
+        assertThat(store.log().size(ORIGIN)).isEqualTo(4);
+    }
+
+    @Test
+    void schemaNewerThanThisBuildIsRefusedAndLeftAlone() throws SQLException {
+        store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt"));
+        store.close();
+        try (Connection connection = rawConnection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO flyway_schema_history"
+                        + " (installed_rank, version, description, type, script, checksum, installed_by,"
+                        + " execution_time, success) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setInt(1, 7);
+            insert.setString(2, "7");
+            insert.setString(3, "from the future");
+            insert.setString(4, "SQL");
+            insert.setString(5, "V7__from_the_future.sql");
+            insert.setInt(6, 42);
+            insert.setString(7, "a newer gatehouse");
+            insert.setInt(8, 1);
+            insert.setBoolean(9, true);
+            insert.executeUpdate();
+        }
+
+        assertThatThrownBy(() -> Store.open(settings, clock))
+                .isInstanceOf(StoreVersionException.class)
+                .hasMessageStartingWith(
+                        "store schema version 7 is newer than this gatehouse supports (1); upgrade gatehouse");
+
+        try (Connection connection = rawConnection();
+                Statement statement = connection.createStatement();
+                ResultSet history =
+                        statement.executeQuery("SELECT count(*), max(installed_rank) FROM flyway_schema_history")) {
+            history.next();
+            assertThat(history.getLong(1)).as("history rows").isEqualTo(2);
+            assertThat(history.getInt(2)).isEqualTo(7);
+        }
+        store = Store.open(newStoreSettings(), clock); // for @AfterEach
+    }
+
+    @Test
+    void databaseHoldingOtherTablesIsNotTakenOver() throws SQLException {
+        store.close();
+        settings = newStoreSettings();
+        try (Connection connection = rawConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER)");
+        }
+
+        assertThatThrownBy(() -> Store.open(settings, clock))
+                .isInstanceOf(StoreCorruptException.class)
+                .hasMessageContaining("is not a Gatehouse store or is corrupt");
+
+        try (Connection connection = rawConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM invoices")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getLong(1)).isZero();
+        }
+        store = Store.open(newStoreSettings(), clock);
+    }
+
+    // ---------------------------------------------------------------- identities
+
+    @Test
+    void createdIdentityIsFoundByNameAndById() {
+        Identity created = store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt-1"));
+
+        assertThat(created.name()).isEqualTo("devin");
+        assertThat(created.kind()).isEqualTo(IdentityKind.AGENT);
+        assertThat(created.role()).isEqualTo(Role.USER);
+        assertThat(created.disabled()).isFalse();
+        assertThat(created.scramSalt()).isEqualTo(bytes("salt-1"));
+        assertThat(created.createdAt()).isEqualTo(START_MICROS);
+        assertThat(store.identities().byName("devin")).contains(created);
+        assertThat(store.identities().byId(created.id())).contains(created);
+        assertThat(store.identities().byName("nobody")).isEmpty();
+        assertThat(store.identities().byId(created.id() + 1000)).isEmpty();
+    }
+
+    @Test
+    void duplicateIdentityNameIsRejected() {
+        store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt"));
+
+        assertThatThrownBy(() -> store.identities().create("devin", IdentityKind.HUMAN, Role.ADMIN, bytes("x")))
+                .isInstanceOf(DuplicateException.class)
+                .hasMessage("identity 'devin' already exists");
+        assertThat(store.identities().count()).isEqualTo(1);
+        assertThat(store.identities().byName("devin").orElseThrow().kind()).isEqualTo(IdentityKind.AGENT);
+    }
+
+    @Test
+    void identitiesAreListedByNameAndCounted() {
+        store.identities().create("zoe", IdentityKind.HUMAN, Role.ADMIN, bytes("a"));
+        store.identities().create("ada", IdentityKind.HUMAN, Role.AUDITOR, bytes("b"));
+        store.identities().create("mcp-agent-7", IdentityKind.AGENT, Role.USER, bytes("c"));
+
+        assertThat(store.identities().list()).extracting(Identity::name).containsExactly("ada", "mcp-agent-7", "zoe");
+        assertThat(store.identities().count()).isEqualTo(3);
+        assertThat(store.identities().list()).extracting(Identity::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void identityCanBeDisabledAndEnabledAgain() {
+        store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt"));
+
+        assertThat(store.identities().setDisabled("devin", true).disabled()).isTrue();
+        assertThat(store.identities().byName("devin").orElseThrow().disabled()).isTrue();
+        assertThat(store.identities().setDisabled("devin", false).disabled()).isFalse();
+        assertThat(store.identities().byName("devin").orElseThrow().disabled()).isFalse();
+    }
+
+    @Test
+    void disablingAnUnknownIdentityNamesIt() {
+        assertThatThrownBy(() -> store.identities().setDisabled("x", true))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("no identity named 'x'");
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    @Test
+    void tokenRoundTripsByIdAndBySha256() {
+        Identity devin = store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt"));
+        TokenRecord token = token("tok-1", devin.id(), "sha-1", START_MICROS.plus(Duration.ofDays(30)));
+
+        store.tokens().insert(token);
+
+        assertThat(store.tokens().byId("tok-1")).contains(token);
+        assertThat(store.tokens().bySha256(bytes("sha-1"))).contains(token);
+        assertThat(store.tokens().byId("tok-2")).isEmpty();
+        assertThat(store.tokens().bySha256(bytes("sha-2"))).isEmpty();
+    }
+
+    @Test
+    void tokenTimesRoundTripAtMicrosecondPrecision() {
+        Identity devin = store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt"));
+        Instant precise = Instant.parse("2031-02-03T04:05:06.789012Z");
+        TokenRecord token = new TokenRecord(
+                "tok-1",
+                devin.id(),
+                "gh_ab",
+                bytes("sha"),
+                bytes("s"),
+                4096,
+                bytes("stored"),
+                bytes("server"),
+                precise,
+                precise.plusNanos(1_000),
+                precise.plusNanos(2_000),
+                precise.plusNanos(3_000));
+
+        store.tokens().insert(token);
+
+        assertThat(store.tokens().byId("tok-1")).contains(token);
+    }
+
+    @Test
+    void duplicateTokenIdOrHashIsRejected() {
+        Identity devin = store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt"));
+        store.tokens().insert(token("tok-1", devin.id(), "sha-1", null));
+
+        assertThatThrownBy(() -> store.tokens().insert(token("tok-1", devin.id(), "sha-2", null)))
+                .isInstanceOf(DuplicateException.class)
+                .hasMessageStartingWith("token 'tok-1' already exists");
+        assertThatThrownBy(() -> store.tokens().insert(token("tok-2", devin.id(), "sha-1", null)))
+                .isInstanceOf(DuplicateException.class)
+                .hasMessageStartingWith("token 'tok-2' already exists");
+        assertThat(store.tokens().list()).extracting(TokenRecord::id).containsExactly("tok-1");
+    }
+
+    @Test
+    void tokenOfUnknownIdentityIsRejected() {
+        assertThatThrownBy(() -> store.tokens().insert(token("tok-1", 999, "sha-1", null)))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("no identity with id 999");
+        assertThat(store.tokens().list()).isEmpty();
+    }
+
+    @Test
+    void tokensAreListedOldestFirstAndPerIdentity() {
+        Identity devin = store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("a"));
+        Identity ada = store.identities().create("ada", IdentityKind.HUMAN, Role.ADMIN, bytes("b"));
+        store.tokens().insert(withCreatedAt(token("c", devin.id(), "sha-c", null), START_MICROS.plusSeconds(2)));
+        store.tokens().insert(withCreatedAt(token("a", ada.id(), "sha-a", null), START_MICROS.plusSeconds(1)));
+        store.tokens().insert(withCreatedAt(token("b", devin.id(), "sha-b", null), START_MICROS));
+
+        assertThat(store.tokens().list()).extracting(TokenRecord::id).containsExactly("b", "a", "c");
+        assertThat(store.tokens().forIdentity(devin.id()))
+                .extracting(TokenRecord::id)
+                .containsExactly("b", "c");
+        assertThat(store.tokens().forIdentity(ada.id()))
+                .extracting(TokenRecord::id)
+                .containsExactly("a");
+        assertThat(store.tokens().forIdentity(12345)).isEmpty();
+    }
+
+    @Test
+    void revokingIsOnceOnlyAndDeactivatesTheToken() {
+        Identity devin = store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt"));
+        store.tokens().insert(token("tok-1", devin.id(), "sha-1", null));
+        Instant first = START_MICROS.plusSeconds(60);
+
+        assertThat(store.tokens().byId("tok-1").orElseThrow().activeAt(first)).isTrue();
+        assertThat(store.tokens().revoke("tok-1", first)).isTrue();
+        assertThat(store.tokens().revoke("tok-1", first.plusSeconds(60))).isFalse();
+        assertThat(store.tokens().revoke("unknown", first)).isFalse();
+
+        TokenRecord revoked = store.tokens().byId("tok-1").orElseThrow();
+        assertThat(revoked.revokedAt()).isEqualTo(first);
+        assertThat(revoked.activeAt(first.minusSeconds(1))).isFalse();
+        assertThat(revoked.activeAt(first.plusSeconds(1))).isFalse();
+    }
+
+    @Test
+    void tokenIsActiveUntilItExpires() {
+        Instant expiry = START_MICROS.plus(Duration.ofHours(1));
+        TokenRecord expiring = token("tok-1", 1, "sha-1", expiry);
+        TokenRecord forever = token("tok-2", 1, "sha-2", null);
+
+        assertThat(expiring.activeAt(expiry.minusNanos(1_000))).isTrue();
+        assertThat(expiring.activeAt(expiry)).isFalse();
+        assertThat(expiring.activeAt(expiry.plusSeconds(1))).isFalse();
+        assertThat(forever.activeAt(Instant.parse("2999-01-01T00:00:00Z"))).isTrue();
+    }
+
+    @Test
+    void touchRecordsLastUse() {
+        Identity devin = store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("salt"));
+        store.tokens().insert(token("tok-1", devin.id(), "sha-1", null));
+        Instant used = START_MICROS.plusSeconds(5);
+
+        store.tokens().touch("tok-1", used);
+        assertThat(store.tokens().byId("tok-1").orElseThrow().lastUsedAt()).isEqualTo(used);
+        store.tokens().touch("tok-1", used.plusSeconds(5));
+        assertThat(store.tokens().byId("tok-1").orElseThrow().lastUsedAt()).isEqualTo(used.plusSeconds(5));
+
+        assertThatThrownBy(() -> store.tokens().touch("unknown", used))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("no token with id 'unknown'");
+    }
+
+    @Test
+    void tokenToStringLeavesSecretsOut() {
+        TokenRecord token = token("tok-1", 1, "sha-1", null);
+        assertThat(token.toString()).contains("tok-1").doesNotContain("[B@").doesNotContain("stored");
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "encrypted", "reference"})
+    void connectionRoundTripsWithEachCredentialKind(String kind) {
+        Credential credential =
+                switch (kind) {
+                    case "none" -> new Credential.None();
+                    case "encrypted" -> new Credential.Encrypted(new byte[] {0, 1, 2, (byte) 0xff, 0});
+                    default -> new Credential.Reference("env:PGPASS");
+                };
+        ConnectionRecord given = new ConnectionRecord(
+                "orders-db",
+                ConnectionType.POSTGRES,
+                "db.internal:5432",
+                "dc-east",
+                "app",
+                "orders",
+                credential,
+                RecordingContent.COMMANDS,
+                Durability.FAIL_CLOSED,
+                null,
+                null);
+
+        ConnectionRecord created = store.connections().create(given);
+
+        ConnectionRecord expected = new ConnectionRecord(
+                "orders-db",
+                ConnectionType.POSTGRES,
+                "db.internal:5432",
+                "dc-east",
+                "app",
+                "orders",
+                credential,
+                RecordingContent.COMMANDS,
+                Durability.FAIL_CLOSED,
+                START_MICROS,
+                START_MICROS);
+        assertThat(created).isEqualTo(expected);
+        assertThat(store.connections().byName("orders-db")).contains(expected);
+    }
+
+    @Test
+    void connectionWithOnlyRequiredFieldsRoundTrips() {
+        ConnectionRecord created = store.connections()
+                .create(new ConnectionRecord(
+                        "shell",
+                        ConnectionType.SHELL,
+                        "localhost",
+                        null,
+                        null,
+                        null,
+                        new Credential.None(),
+                        RecordingContent.FULL,
+                        Durability.BEST_EFFORT,
+                        null,
+                        null));
+
+        assertThat(store.connections().byName("shell")).contains(created);
+        assertThat(created.connector()).isNull();
+        assertThat(created.username()).isNull();
+        assertThat(created.database()).isNull();
+        assertThat(created.durability()).isEqualTo(Durability.BEST_EFFORT);
+    }
+
+    @Test
+    void duplicateConnectionNameIsRejected() {
+        store.connections().create(connection("orders-db", new Credential.None()));
+
+        assertThatThrownBy(() -> store.connections().create(connection("orders-db", new Credential.None())))
+                .isInstanceOf(DuplicateException.class)
+                .hasMessage("connection 'orders-db' already exists");
+    }
+
+    @Test
+    void updateReplacesFieldsKeepsCreationTimeAndStampsUpdateTime() {
+        store.connections().create(connection("orders-db", new Credential.None()));
+        clock.advance(Duration.ofMinutes(5));
+        ConnectionRecord changed = new ConnectionRecord(
+                "orders-db",
+                ConnectionType.MYSQL,
+                "mysql.internal:3306",
+                null,
+                "reporter",
+                null,
+                new Credential.Encrypted(bytes("sealed")),
+                RecordingContent.FULL,
+                Durability.BEST_EFFORT,
+                null,
+                null);
+
+        ConnectionRecord updated = store.connections().update(changed);
+
+        assertThat(updated.type()).isEqualTo(ConnectionType.MYSQL);
+        assertThat(updated.target()).isEqualTo("mysql.internal:3306");
+        assertThat(updated.connector()).isNull();
+        assertThat(updated.username()).isEqualTo("reporter");
+        assertThat(updated.database()).isNull();
+        assertThat(updated.credential()).isEqualTo(new Credential.Encrypted(bytes("sealed")));
+        assertThat(updated.content()).isEqualTo(RecordingContent.FULL);
+        assertThat(updated.durability()).isEqualTo(Durability.BEST_EFFORT);
+        assertThat(updated.createdAt()).isEqualTo(START_MICROS);
+        assertThat(updated.updatedAt()).isEqualTo(START_MICROS.plus(Duration.ofMinutes(5)));
+        assertThat(store.connections().byName("orders-db")).contains(updated);
+    }
+
+    @Test
+    void updatingAnUnknownConnectionNamesIt() {
+        assertThatThrownBy(() -> store.connections().update(connection("ghost", new Credential.None())))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("no connection named 'ghost'");
+        assertThat(store.connections().list()).isEmpty();
+    }
+
+    @Test
+    void connectionsAreListedByName() {
+        store.connections().create(connection("web", new Credential.None()));
+        store.connections().create(connection("api", new Credential.None()));
+        store.connections().create(connection("orders-db", new Credential.None()));
+
+        assertThat(store.connections().list())
+                .extracting(ConnectionRecord::name)
+                .containsExactly("api", "orders-db", "web");
+    }
+
+    @Test
+    void removingAConnectionRemovesItsGrantsOnly() {
+        store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("a"));
+        store.identities().create("ada", IdentityKind.HUMAN, Role.ADMIN, bytes("b"));
+        store.connections().create(connection("orders-db", new Credential.None()));
+        store.connections().create(connection("web", new Credential.None()));
+        store.grants().add("devin", "orders-db");
+        store.grants().add("ada", "orders-db");
+        store.grants().add("devin", "web");
+
+        assertThat(store.connections().remove("orders-db")).isTrue();
+        assertThat(store.connections().remove("orders-db")).isFalse();
+
+        assertThat(store.connections().byName("orders-db")).isEmpty();
+        assertThat(store.grants().list()).containsExactly(new Grant("devin", "web", START_MICROS));
+        assertThat(store.identities().count()).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- grants
+
+    @Test
+    void grantsAreAddedCheckedListedAndRemoved() {
+        store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("a"));
+        store.identities().create("ada", IdentityKind.HUMAN, Role.ADMIN, bytes("b"));
+        store.connections().create(connection("web", new Credential.None()));
+        store.connections().create(connection("orders-db", new Credential.None()));
+
+        assertThat(store.grants().add("devin", "web")).isEqualTo(new Grant("devin", "web", START_MICROS));
+        store.grants().add("devin", "orders-db");
+        store.grants().add("ada", "web");
+
+        assertThat(store.grants().exists("devin", "web")).isTrue();
+        assertThat(store.grants().exists("ada", "orders-db")).isFalse();
+        assertThat(store.grants().exists("nobody", "web")).isFalse();
+        assertThat(store.grants().list())
+                .extracting(g -> g.identity() + "->" + g.connection())
+                .containsExactly("ada->web", "devin->orders-db", "devin->web");
+        assertThat(store.grants().forIdentity("devin"))
+                .extracting(Grant::connection)
+                .containsExactly("orders-db", "web");
+        assertThat(store.grants().forIdentity("nobody")).isEmpty();
+
+        assertThat(store.grants().remove("devin", "web")).isTrue();
+        assertThat(store.grants().remove("devin", "web")).isFalse();
+        assertThat(store.grants().remove("nobody", "web")).isFalse();
+        assertThat(store.grants().exists("devin", "web")).isFalse();
+        assertThat(store.grants().list()).hasSize(2);
+    }
+
+    @Test
+    void grantNeedsAnExistingIdentityAndConnection() {
+        store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("a"));
+        store.connections().create(connection("web", new Credential.None()));
+
+        assertThatThrownBy(() -> store.grants().add("x", "web"))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("no identity named 'x'");
+        assertThatThrownBy(() -> store.grants().add("devin", "y"))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("no connection named 'y'");
+        assertThat(store.grants().list()).isEmpty();
+    }
+
+    @Test
+    void duplicateGrantIsRejected() {
+        store.identities().create("devin", IdentityKind.AGENT, Role.USER, bytes("a"));
+        store.connections().create(connection("web", new Credential.None()));
+        store.grants().add("devin", "web");
+
+        assertThatThrownBy(() -> store.grants().add("devin", "web"))
+                .isInstanceOf(DuplicateException.class)
+                .hasMessage("identity 'devin' already has a grant on connection 'web'");
+        assertThat(store.grants().list()).hasSize(1);
+    }
+
+    // ---------------------------------------------------------------- log
+
+    @Test
+    void logsAreCreatedOnceAndListedByOrigin() {
+        store.log().createIfAbsent("b.example/log");
+        store.log().createIfAbsent("a.example/log");
+        store.log().append("a.example/log", entries(0, 2, null), List.of());
+        store.log().createIfAbsent("a.example/log");
+
+        assertThat(store.log().origins()).containsExactly("a.example/log", "b.example/log");
+        assertThat(store.log().size("a.example/log")).isEqualTo(2);
+        assertThat(store.log().size("b.example/log")).isZero();
+        assertThat(store.log().size("never.created")).isZero();
+    }
+
+    @Test
+    void appendedEntriesAreReadBackInOrder() {
+        store.log().createIfAbsent(ORIGIN);
+        store.log().append(ORIGIN, entries(0, 64, "s1"), List.of());
+        store.log().append(ORIGIN, entries(64, 36, null), List.of());
+
+        assertThat(store.log().size(ORIGIN)).isEqualTo(100);
+        assertThat(store.log().read(ORIGIN, 0, 1000))
+                .isEqualTo(entries(0, 100).stream()
+                        .map(e -> withSession(e, e.index() < 64 ? "s1" : null))
+                        .toList());
+        assertThat(store.log().read(ORIGIN, 60, 5))
+                .extracting(LogEntry::index)
+                .containsExactly(60L, 61L, 62L, 63L, 64L);
+        assertThat(store.log().read(ORIGIN, 100, 5)).isEmpty();
+        assertThat(store.log().read(ORIGIN, 0, 0)).isEmpty();
+        assertThat(store.log().read("never.created", 0, 5)).isEmpty();
+    }
+
+    @Test
+    void appendThatDoesNotContinueTheLogIsRejectedWhole() {
+        store.log().createIfAbsent("o");
+        store.log().append("o", entries(0, 10, null), List.of());
+
+        assertThatThrownBy(() -> store.log().append("o", entries(12, 3, null), List.of()))
+                .isInstanceOf(StoreException.class)
+                .hasMessage("log 'o': append at index 12 but the log has 10 events");
+        assertThatThrownBy(() -> store.log().append("o", entries(9, 3, null), List.of()))
+                .isInstanceOf(StoreException.class)
+                .hasMessage("log 'o': append at index 9 but the log has 10 events");
+        assertThat(store.log().size("o")).isEqualTo(10);
+        assertThat(store.log().read("o", 0, 100)).hasSize(10);
+    }
+
+    @Test
+    void appendWithAGapInsideTheBatchIsRejectedWhole() {
+        store.log().createIfAbsent("o");
+        List<LogEntry> gap = new ArrayList<>(entries(0, 3, null));
+        gap.add(entries(4, 1, null).get(0));
+
+        assertThatThrownBy(() -> store.log().append("o", gap, List.of()))
+                .isInstanceOf(StoreException.class)
+                .hasMessage("log 'o': append of non-contiguous events: index 4 where 3 was expected");
+        assertThat(store.log().size("o")).isZero();
+        assertThat(store.log().read("o", 0, 10)).isEmpty();
+    }
+
+    @Test
+    void appendToAnUnknownLogIsRejected() {
+        assertThatThrownBy(() -> store.log().append("nope", entries(0, 1, null), List.of()))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("no log with origin 'nope'");
+        assertThat(store.log().origins()).isEmpty();
+    }
+
+    @Test
+    void racingAppendsAtTheSameIndexLetExactlyOneThrough() throws Exception {
+        store.log().createIfAbsent("o");
+        int racers = 4;
+        List<Callable<Boolean>> tasks = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+            tasks.add(() -> {
+                try {
+                    store.log().append("o", entries(0, 8, null), List.of());
+                    return true;
+                } catch (StoreException e) {
+                    return false;
+                }
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        List<Boolean> outcomes = new ArrayList<>();
+        try {
+            for (Future<Boolean> outcome : pool.invokeAll(tasks)) {
+                outcomes.add(outcome.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(outcomes).containsOnlyOnce(true);
+        assertThat(store.log().size("o")).isEqualTo(8);
+        assertThat(store.log().read("o", 0, 100)).hasSize(8);
+    }
+
+    @Test
+    void nodesAreStoredFromLevelOneAndLeavesServedFromEntries() {
+        store.log().createIfAbsent("o");
+        List<LogEntry> four = entries(0, 4, null);
+        List<TreeNode> nodes =
+                List.of(node(0, 0), node(0, 1), node(1, 0), node(0, 2), node(0, 3), node(1, 1), node(2, 0));
+
+        store.log().append("o", four, nodes);
+
+        for (LogEntry leaf : four) {
+            assertThat(store.log().node("o", 0, leaf.index()))
+                    .hasValueSatisfying(hash -> assertThat(hash).isEqualTo(leaf.leafHash()));
+        }
+        assertThat(store.log().node("o", 1, 0))
+                .hasValueSatisfying(h -> assertThat(h).isEqualTo(node(1, 0).hash()));
+        assertThat(store.log().node("o", 1, 1))
+                .hasValueSatisfying(h -> assertThat(h).isEqualTo(node(1, 1).hash()));
+        assertThat(store.log().node("o", 2, 0))
+                .hasValueSatisfying(h -> assertThat(h).isEqualTo(node(2, 0).hash()));
+        assertThat(store.log().node("o", 0, 4)).isEmpty();
+        assertThat(store.log().node("o", 1, 2)).isEmpty();
+        assertThat(store.log().node("o", 3, 0)).isEmpty();
+        assertThat(store.log().node("never.created", 0, 0)).isEmpty();
+    }
+
+    @Test
+    void nodeBeyondTheLogIsRejectedWithItsAppend() {
+        store.log().createIfAbsent("o");
+
+        assertThatThrownBy(() -> store.log().append("o", entries(0, 3, null), List.of(node(1, 0), node(2, 0))))
+                .isInstanceOf(StoreException.class)
+                .hasMessage("log 'o': node (level 2, index 0) covers events up to 4 but the log has 3 events");
+        assertThat(store.log().size("o")).isZero();
+        assertThat(store.log().node("o", 1, 0)).isEmpty();
+    }
+
+    @Test
+    void entriesAreFoundBySession() {
+        store.log().createIfAbsent("o");
+        List<LogEntry> mixed = entries(0, 6).stream()
+                .map(e -> withSession(e, e.index() % 2 == 0 ? "even" : (e.index() == 3 ? null : "odd")))
+                .toList();
+        store.log().append("o", mixed, List.of());
+
+        assertThat(store.log().bySession("o", "even"))
+                .extracting(LogEntry::index)
+                .containsExactly(0L, 2L, 4L);
+        assertThat(store.log().bySession("o", "odd"))
+                .extracting(LogEntry::index)
+                .containsExactly(1L, 5L);
+        assertThat(store.log().bySession("o", "other")).isEmpty();
+        assertThat(store.log().bySession("never.created", "even")).isEmpty();
+        assertThat(store.log().bySession("o", "even").get(1)).isEqualTo(mixed.get(2));
+    }
+
+    @Test
+    void checkpointsAreOrderedBySizeThenTime() {
+        store.log().createIfAbsent("o");
+        store.log().append("o", entries(0, 10, null), List.of());
+        StoredCheckpoint late5 = checkpoint(5, START_MICROS.plusSeconds(9));
+        StoredCheckpoint early5 = checkpoint(5, START_MICROS.plusSeconds(1));
+        StoredCheckpoint ten = checkpoint(10, START_MICROS.plusSeconds(2));
+        StoredCheckpoint empty = checkpoint(0, START_MICROS);
+
+        store.log().addCheckpoint("o", ten);
+        store.log().addCheckpoint("o", late5);
+        store.log().addCheckpoint("o", empty);
+        store.log().addCheckpoint("o", early5);
+
+        assertThat(store.log().checkpoints("o")).containsExactly(empty, early5, late5, ten);
+        assertThat(store.log().latestCheckpoint("o")).contains(ten);
+        assertThat(store.log().checkpoints("never.created")).isEmpty();
+        assertThat(store.log().latestCheckpoint("never.created")).isEmpty();
+    }
+
+    @Test
+    void checkpointBeyondTheLogOrOfAnUnknownLogIsRejected() {
+        store.log().createIfAbsent("o");
+        store.log().append("o", entries(0, 3, null), List.of());
+
+        assertThatThrownBy(() -> store.log().addCheckpoint("o", checkpoint(4, START_MICROS)))
+                .isInstanceOf(StoreException.class)
+                .hasMessage("log 'o': checkpoint of size 4 but the log has 3 events");
+        assertThatThrownBy(() -> store.log().addCheckpoint("nope", checkpoint(0, START_MICROS)))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("no log with origin 'nope'");
+        assertThat(store.log().checkpoints("o")).isEmpty();
+    }
+
+    @Test
+    void logsSharingAStoreAreIndependent() {
+        store.log().createIfAbsent("gw-1");
+        store.log().createIfAbsent("gw-2");
+        store.log().append("gw-1", entries(0, 5, "s"), List.of(node(1, 0)));
+        store.log().append("gw-2", entries(0, 2, "s"), List.of());
+        store.log().addCheckpoint("gw-1", checkpoint(5, START_MICROS));
+
+        assertThat(store.log().size("gw-1")).isEqualTo(5);
+        assertThat(store.log().size("gw-2")).isEqualTo(2);
+        assertThat(store.log().bySession("gw-2", "s")).hasSize(2);
+        assertThat(store.log().node("gw-2", 1, 0)).isEmpty();
+        assertThat(store.log().checkpoints("gw-2")).isEmpty();
+        store.log().append("gw-2", entries(2, 1, null), List.of());
+        assertThat(store.log().size("gw-1")).isEqualTo(5);
+    }
+
+    @Test
+    void triggersRejectUpdateAndDeleteOfLogTables() throws SQLException {
+        store.log().createIfAbsent("o");
+        store.log().append("o", entries(0, 2, "s"), List.of(node(1, 0)));
+        store.log().addCheckpoint("o", checkpoint(2, START_MICROS));
+        List<String> tampering = List.of(
+                "UPDATE log_entries SET kind = 'edited'",
+                "DELETE FROM log_entries WHERE idx = 1",
+                "UPDATE log_nodes SET level = 9",
+                "DELETE FROM log_nodes",
+                "UPDATE log_checkpoints SET note = 'forged'",
+                "DELETE FROM log_checkpoints",
+                "DELETE FROM logs",
+                "UPDATE logs SET size = 1");
+
+        try (Connection connection = rawConnection()) {
+            for (String statement : tampering) {
+                try (Statement sql = connection.createStatement()) {
+                    assertThatThrownBy(() -> sql.executeUpdate(statement))
+                            .as(statement)
+                            .isInstanceOf(SQLException.class)
+                            .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("append-only", "never shrinks"));
+                }
+            }
+        }
+
+        assertThat(store.log().read("o", 0, 10)).isEqualTo(entries(0, 2, "s"));
+        assertThat(store.log().node("o", 1, 0)).isPresent();
+        assertThat(store.log().checkpoints("o")).containsExactly(checkpoint(2, START_MICROS));
+        assertThat(store.log().size("o")).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- fixtures
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static TokenRecord token(String id, long identityId, String sha, Instant expiresAt) {
+        return new TokenRecord(
+                id,
+                identityId,
+                "gh_" + id,
+                bytes(sha),
+                bytes("salt-" + id),
+                4096,
+                bytes("stored-" + id),
+                bytes("server-" + id),
+                START_MICROS,
+                expiresAt,
+                null,
+                null);
+    }
+
+    static TokenRecord withCreatedAt(TokenRecord t, Instant createdAt) {
+        return new TokenRecord(
+                t.id(),
+                t.identityId(),
+                t.prefix(),
+                t.sha256(),
+                t.scramSalt(),
+                t.scramIterations(),
+                t.scramStoredKey(),
+                t.scramServerKey(),
+                createdAt,
+                t.expiresAt(),
+                t.revokedAt(),
+                t.lastUsedAt());
+    }
+
+    static ConnectionRecord connection(String name, Credential credential) {
+        return new ConnectionRecord(
+                name,
+                ConnectionType.POSTGRES,
+                "db.internal:5432",
+                null,
+                "app",
+                "orders",
+                credential,
+                RecordingContent.COMMANDS,
+                Durability.FAIL_CLOSED,
+                null,
+                null);
+    }
+
+    static List<LogEntry> entries(long from, int count) {
+        return entries(from, count, null);
+    }
+
+    /** Entries whose bytes and hashes are derived from the index, so any mix-up shows. */
+    static List<LogEntry> entries(long from, int count, String session) {
+        return LongStream.range(from, from + count)
+                .mapToObj(i -> new LogEntry(
+                        i,
+                        fakeHash("leaf", 0, i),
+                        bytes("{\"seq\":" + i + ",\"kind\":\"command\"}"),
+                        session,
+                        i % 3 == 0 ? "session.start" : "command",
+                        1_790_000_000_000_000L + i))
+                .toList();
+    }
+
+    static LogEntry withSession(LogEntry e, String session) {
+        return new LogEntry(e.index(), e.leafHash(), e.entry(), session, e.kind(), e.timeMicros());
+    }
+
+    static TreeNode node(int level, long index) {
+        return new TreeNode(level, index, fakeHash("node", level, index));
+    }
+
+    static StoredCheckpoint checkpoint(long size, Instant createdAt) {
+        return new StoredCheckpoint(
+                size, fakeHash("root", 0, size), "gatehouse.example/log/1\n" + size + "\nroot\n\n— sig\n", createdAt);
+    }
+
+    static byte[] fakeHash(String what, int level, long index) {
+        byte[] hash = new byte[32];
+        byte[] label = bytes(what + ":" + level + ":" + index);
+        System.arraycopy(label, 0, hash, 0, Math.min(label.length, hash.length));
+        return hash;
+    }
+}
