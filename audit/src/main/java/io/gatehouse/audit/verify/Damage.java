@@ -42,7 +42,16 @@ public record Damage(Kind kind, Location location, String message) {
         /** A bundle entry's index is not below the checkpoint's size. */
         INDEX_BEYOND_CHECKPOINT,
         /** A bundle entry cannot be checked because the bundle's checkpoint was rejected. */
-        CHECKPOINT_UNTRUSTED
+        CHECKPOINT_UNTRUSTED;
+
+        /** The kind for a checkpoint note that {@link io.gatehouse.audit.note.NoteVerifier} rejected. */
+        public static Kind forCheckpoint(io.gatehouse.audit.note.CheckpointException.Reason reason) {
+            return switch (reason) {
+                case MALFORMED_NOTE, MALFORMED_BODY -> CHECKPOINT_MALFORMED;
+                case NO_SIGNATURE_BY_KEY -> CHECKPOINT_NOT_SIGNED_BY_KEY;
+                case BAD_SIGNATURE -> CHECKPOINT_BAD_SIGNATURE;
+            };
+        }
     }
 
     /** Where the damage is. */

@@ -63,12 +63,7 @@ public final class LogVerifier {
         try {
             checkpoint = verifier.verify(note);
         } catch (CheckpointException e) {
-            Kind kind =
-                    switch (e.reason()) {
-                        case MALFORMED_NOTE, MALFORMED_BODY -> Kind.CHECKPOINT_MALFORMED;
-                        case NO_SIGNATURE_BY_KEY -> Kind.CHECKPOINT_NOT_SIGNED_BY_KEY;
-                        case BAD_SIGNATURE -> Kind.CHECKPOINT_BAD_SIGNATURE;
-                    };
+            Kind kind = Kind.forCheckpoint(e.reason());
             damage = new Damage(kind, new AtCheckpoint(k, sizeLine(note)), "checkpoint #" + k + ": " + e.getMessage());
             return;
         }
