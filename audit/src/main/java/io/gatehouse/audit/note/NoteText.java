@@ -58,6 +58,9 @@ record NoteText(String text, List<Line> signatures) {
             throw new CheckpointException(
                     Reason.MALFORMED_NOTE, "no blank line before signatures, or note does not end in newline");
         }
+        if (split + 2 >= note.length()) {
+            throw new CheckpointException(Reason.MALFORMED_NOTE, "no signature lines after the blank line");
+        }
         String text = note.substring(0, split + 1);
         String[] lines = note.substring(split + 2, note.length() - 1).split("\n", -1);
         if (lines.length > MAX_SIGNATURES) {

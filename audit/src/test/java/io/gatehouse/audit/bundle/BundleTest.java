@@ -135,4 +135,27 @@ class BundleTest {
             // the only allowed failure
         }
     }
+
+    /** The example in docs/record-format.md §4 must verify with the key printed there. */
+    @Test
+    void documentedExampleBundleVerifies() throws Exception {
+        String json = """
+{
+  "format" : "gatehouse-audit-bundle/1",
+  "origin" : "gh.example/log",
+  "checkpoint" : "gh.example/log\\n5\\nOJmREUMsZ/WA6KqJ2BD4FY1/eBCuherxrZJYQA3imRA=\\n\\n— gh.example/log RHp1d1RZLC4aFp9WaySP2G+6X5ABlcsDdsARbDk0+R4vfx+LLslqLYT2gnlWs7YQ1ua06wwWt3ptRtts0U1E9oLYAg0=\\n",
+  "entries" : [ {
+    "index" : 3,
+    "entry" : "AQAAAA5naC5leGFtcGxlL2xvZwAAAAAAAAADAAYKJBgeQAMBAAAACXNlc3Npb24tMAEAAAAHYWdlbnQtMQEAAAACcGcAAAAHY29tbWFuZAAAAAEAAAADc3FsAQAAAAhzZWxlY3QgMw==",
+    "inclusionProof" : [ "sLJg14mGcb9ydKB3yo5vBkImsOJ2/3g83ejA4bFSet4=", "s/RaiAPLnVtNoPPeDjo4C3O6pFYYB7b6Lg1Pqfvr0fo=", "I9do3dFbvNbgSHOWifNhkHIjEIg7Qne240YVfeQhyeg=" ]
+  } ]
+}
+""";
+        BundleReport report = BundleVerifier.verify(
+                BundleCodec.read(json.getBytes(StandardCharsets.UTF_8)),
+                io.gatehouse.audit.note.NoteVerifier.parse(
+                        "gh.example/log+447a7577+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4"));
+        assertThat(report.ok()).isTrue();
+        assertThat(report.entries()).extracting(BundleReport.EntryResult::index).containsExactly(3L);
+    }
 }

@@ -129,4 +129,33 @@ class NoteTest {
                 .hasMessageContaining("does not match");
         assertThat(NoteVerifier.of("k", a.getPublic()).verifierKey()).isEqualTo(new NoteSigner("k", a).verifierKey());
     }
+
+    @Test
+    void noteWithoutSignatureLinesIsMalformed() {
+        assertReason(CHECKPOINT.body() + "\n", CheckpointException.Reason.MALFORMED_NOTE);
+        assertReason("\n\n", CheckpointException.Reason.MALFORMED_NOTE);
+        assertReason("", CheckpointException.Reason.MALFORMED_NOTE);
+    }
+
+    @net.jqwik.api.Property(tries = 1000)
+    void arbitraryTextOnlyEverFailsWithCheckpointException(@net.jqwik.api.ForAll("noteLike") String note) {
+        try {
+            SIGNER.verifier().verify(note);
+        } catch (CheckpointException expected) {
+            // the only allowed failure
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> noteLike() {
+        String real = SIGNER.sign(CHECKPOINT);
+        return net.jqwik.api.Arbitraries.oneOf(
+                net.jqwik.api.Arbitraries.strings()
+                        .withChars("\n \u2014+=/abc0123456789")
+                        .ofMaxLength(80),
+                net.jqwik.api.Arbitraries.integers().between(0, real.length()).map(cut -> real.substring(0, cut)),
+                net.jqwik.api.Arbitraries.integers()
+                        .between(0, real.length() - 1)
+                        .map(at -> real.substring(0, at) + "\n" + real.substring(at + 1)));
+    }
 }
