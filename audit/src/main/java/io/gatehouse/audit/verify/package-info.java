@@ -1,0 +1,2 @@
+/** Verification of a whole log against its signed checkpoints, streaming and pure. */
+package io.gatehouse.audit.verify;
