@@ -2,8 +2,8 @@ package io.gatehouse.bench;
 
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
-import io.gatehouse.audit.NoteSigner;
 import io.gatehouse.audit.Value;
+import io.gatehouse.audit.note.NoteSigner;
 import io.gatehouse.gateway.recorder.AuditLog;
 import io.gatehouse.gateway.recorder.LogWriter;
 import io.gatehouse.gateway.recorder.RecorderSettings;
@@ -40,41 +40,75 @@ public final class RecorderBench {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--producers" -> producers = parseInts(args[++i]);
                 case "--stores" -> stores = List.of(args[++i].split(","));
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; expected --seconds N, --producers 1,8,64, --stores sqlite,postgresql");
+                default ->
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; expected --seconds N, --producers 1,8,64, --stores sqlite,postgresql");
             }
         }
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-bench");
         FsyncProbe.Result fsync = FsyncProbe.measure(work, Duration.ofSeconds(3));
-        System.out.printf(Locale.ROOT, "disk reference (%s): %.0f fsyncs/s, %.0f µs per write+fsync%n", work,
-                fsync.fsyncsPerSecond(), fsync.microsPerFsync());
-        System.out.printf(Locale.ROOT, "%-11s %9s %12s %10s %10s %16s%n", "store", "producers", "events/s",
-                "p50 ack", "p99 ack", "events per fsync");
+        System.out.printf(
+                Locale.ROOT,
+                "disk reference (%s): %.0f fsyncs/s, %.0f µs per write+fsync%n",
+                work,
+                fsync.fsyncsPerSecond(),
+                fsync.microsPerFsync());
+        System.out.printf(
+                Locale.ROOT,
+                "%-11s %9s %12s %10s %10s %16s%n",
+                "store",
+                "producers",
+                "events/s",
+                "p50 ack",
+                "p99 ack",
+                "events per fsync");
         for (String kind : stores) {
             for (int p : producers) {
                 Result r = run(kind, p, seconds, work);
-                System.out.printf(Locale.ROOT, "%-11s %9d %12.0f %8.0fµs %8.0fµs %16.1f%n", kind, p, r.perSecond,
-                        r.p50, r.p99, r.perSecond / fsync.fsyncsPerSecond());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-11s %9d %12.0f %8.0fµs %8.0fµs %16.1f%n",
+                        kind,
+                        p,
+                        r.perSecond,
+                        r.p50,
+                        r.p99,
+                        r.perSecond / fsync.fsyncsPerSecond());
             }
-        }
-        if (stores.contains("postgresql")) {
-            EmbeddedPostgresServer.shared().close();
         }
     }
 
     record Result(double perSecond, double p50, double p99) {}
 
+    private static EmbeddedPostgresServer postgres;
+
+    /** A private PostgreSQL with fsync and synchronous_commit on, so durability costs what it costs. */
+    private static synchronized EmbeddedPostgresServer durablePostgres() {
+        if (postgres == null) {
+            postgres = EmbeddedPostgresServer.startDurable();
+        }
+        return postgres;
+    }
+
     static Result run(String kind, int producers, int seconds, Path work) throws Exception {
-        StoreSettings settings = switch (kind) {
-            case "sqlite" -> StoreSettings.sqlite(Files.createTempDirectory(work, "sqlite").resolve("bench.db"));
-            case "postgresql" -> StoreSettings.of(EmbeddedPostgresServer.shared().createDatabase());
-            default -> throw new IllegalArgumentException("unknown store " + kind + "; expected sqlite or postgresql");
-        };
+        StoreSettings settings =
+                switch (kind) {
+                    case "sqlite" ->
+                        StoreSettings.sqlite(
+                                Files.createTempDirectory(work, "sqlite").resolve("bench.db"));
+                    case "postgresql" ->
+                        StoreSettings.of(EmbeddedPostgresServer.shared().createDatabase());
+                    default ->
+                        throw new IllegalArgumentException("unknown store " + kind + "; expected sqlite or postgresql");
+                };
         var keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         try (Store store = Store.open(settings)) {
-            LogWriter writer = AuditLog.open("bench/" + kind + "-" + producers, store.log(),
+            LogWriter writer = AuditLog.open(
+                    "bench/" + kind + "-" + producers,
+                    store.log(),
                     new NoteSigner("bench/" + kind + "-" + producers, keys),
-                    new RecorderSettings(65_536, 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)), Clock.systemUTC());
+                    new RecorderSettings(65_536, 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                    Clock.systemUTC());
             try {
                 measure(writer, producers, Duration.ofSeconds(2), null); // warm-up: JIT, page cache, statements
                 Latencies all = new Latencies();

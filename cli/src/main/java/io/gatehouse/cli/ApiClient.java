@@ -43,16 +43,17 @@ final class ApiClient {
         if (needToken && token == null) {
             throw new CliException("no token: set GATEHOUSE_TOKEN or run `gatehouse login` first");
         }
-        return new ApiClient(URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url), token,
-                httpClient(url, ca));
+        return new ApiClient(
+                URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url), token, httpClient(url, ca));
     }
 
     static HttpClient httpClient(String url, String ca) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
         if (url.startsWith("https:")) {
             if (ca == null) {
-                throw new CliException("no CA certificate to trust the gateway with: pass --ca FILE or set GATEHOUSE_CA "
-                        + "(the gateway writes its dev CA to DATA/tls/ca.crt)");
+                throw new CliException(
+                        "no CA certificate to trust the gateway with: pass --ca FILE or set GATEHOUSE_CA "
+                                + "(the gateway writes its dev CA to DATA/tls/ca.crt)");
             }
             Path caPath = Path.of(ca);
             if (!Files.isReadable(caPath)) {
@@ -87,7 +88,8 @@ final class ApiClient {
     }
 
     JsonNode post(String path, Object body) {
-        return json(send(request(path).header("Content-Type", "application/json")
+        return json(send(request(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)))));
     }
 

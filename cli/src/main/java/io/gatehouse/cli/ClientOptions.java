@@ -11,10 +11,17 @@ final class ClientOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--url", paramLabel = "URL", description = "gateway API URL (env GATEHOUSE_URL; default https://127.0.0.1:8443)")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "gateway API URL (env GATEHOUSE_URL; default https://127.0.0.1:8443)")
     String url;
 
-    @Option(names = "--ca", paramLabel = "FILE", description = "CA certificate to trust the gateway with (env GATEHOUSE_CA; default ./gatehouse-data/tls/ca.crt)")
+    @Option(
+            names = "--ca",
+            paramLabel = "FILE",
+            description =
+                    "CA certificate to trust the gateway with (env GATEHOUSE_CA; default ./gatehouse-data/tls/ca.crt)")
     String ca;
 
     @Option(names = "--json", description = "print JSON for scripts instead of a table")

@@ -13,35 +13,90 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "connections", description = "Manage connections: the resources reached through the gateway.",
+@Command(
+        name = "connections",
+        description = "Manage connections: the resources reached through the gateway.",
         mixinStandardHelpOptions = true,
-        subcommands = {ConnectionsCommand.Add.class, ConnectionsCommand.ListCmd.class, ConnectionsCommand.Show.class,
-            ConnectionsCommand.Remove.class})
+        subcommands = {
+            ConnectionsCommand.Add.class,
+            ConnectionsCommand.ListCmd.class,
+            ConnectionsCommand.Show.class,
+            ConnectionsCommand.Remove.class
+        })
 final class ConnectionsCommand {
 
     static final class Credential {
-        @Option(names = "--password-env", paramLabel = "VAR", description = "read the resource password from this environment variable of this command; stored encrypted")
+        @Option(
+                names = "--password-env",
+                paramLabel = "VAR",
+                description =
+                        "read the resource password from this environment variable of this command; stored encrypted")
         String passwordEnv;
 
-        @Option(names = "--password-stdin", description = "read the resource password from the first line of stdin; stored encrypted")
+        @Option(
+                names = "--password-stdin",
+                description = "read the resource password from the first line of stdin; stored encrypted")
         boolean passwordStdin;
 
-        @Option(names = "--secret-ref", paramLabel = "env:NAME", description = "let the connector resolve the password from its own environment; never stored at the gateway")
+        @Option(
+                names = "--secret-ref",
+                paramLabel = "env:NAME",
+                description =
+                        "let the connector resolve the password from its own environment; never stored at the gateway")
         String secretRef;
     }
 
-    @Command(name = "add", description = "Add a connection. Recording has no 'off': choose what is kept and how strictly.")
+    @Command(
+            name = "add",
+            description = "Add a connection. Recording has no 'off': choose what is kept and how strictly.")
     static final class Add implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "NAME", description = "lower-case name; PostgreSQL clients use it as their dbname") String name;
-        @Option(names = "--type", required = true, paramLabel = "TYPE", description = "postgres, mysql, ssh, http or shell") String type;
-        @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "the resource as its connector sees it") String target;
-        @Option(names = "--username", paramLabel = "U", description = "user the gateway logs in to the resource as") String username;
-        @Option(names = "--database", paramLabel = "D", description = "default database") String database;
-        @ArgGroup(exclusive = true, multiplicity = "0..1") Credential credential;
-        @Option(names = "--recording", paramLabel = "full|commands", description = "what is kept: commands and result metadata (default for databases and HTTP), or full content (default for terminals)") String recording;
-        @Option(names = "--durability", paramLabel = "fail-closed|best-effort", description = "fail-closed (default): a command runs only after its record is durable") String durability;
-        @Option(names = "--connector", paramLabel = "C", description = "connector that reaches the target (default: the gateway's built-in one)") String connector;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME", description = "lower-case name; PostgreSQL clients use it as their dbname")
+        String name;
+
+        @Option(
+                names = "--type",
+                required = true,
+                paramLabel = "TYPE",
+                description = "postgres, mysql, ssh, http or shell")
+        String type;
+
+        @Option(
+                names = "--target",
+                required = true,
+                paramLabel = "HOST:PORT",
+                description = "the resource as its connector sees it")
+        String target;
+
+        @Option(names = "--username", paramLabel = "U", description = "user the gateway logs in to the resource as")
+        String username;
+
+        @Option(names = "--database", paramLabel = "D", description = "default database")
+        String database;
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        Credential credential;
+
+        @Option(
+                names = "--recording",
+                paramLabel = "full|commands",
+                description =
+                        "what is kept: commands and result metadata (default for databases and HTTP), or full content (default for terminals)")
+        String recording;
+
+        @Option(
+                names = "--durability",
+                paramLabel = "fail-closed|best-effort",
+                description = "fail-closed (default): a command runs only after its record is durable")
+        String durability;
+
+        @Option(
+                names = "--connector",
+                paramLabel = "C",
+                description = "connector that reaches the target (default: the gateway's built-in one)")
+        String connector;
 
         @Override
         public void run() {
@@ -96,7 +151,8 @@ final class ConnectionsCommand {
 
     @Command(name = "list", description = "List connections.")
     static final class ListCmd implements Runnable {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Override
         public void run() {
@@ -106,8 +162,12 @@ final class ConnectionsCommand {
                 return;
             }
             Table t = new Table("NAME", "TYPE", "TARGET", "CONNECTOR", "RECORDING", "DURABILITY");
-            list.forEach(c -> t.row(Table.text(c, "name"), Table.text(c, "type"), Table.text(c, "target"),
-                    Table.text(c, "connector"), Table.text(c.path("recording"), "content"),
+            list.forEach(c -> t.row(
+                    Table.text(c, "name"),
+                    Table.text(c, "type"),
+                    Table.text(c, "target"),
+                    Table.text(c, "connector"),
+                    Table.text(c.path("recording"), "content"),
                     Table.text(c.path("recording"), "durability")));
             t.print(client.out());
         }
@@ -115,8 +175,11 @@ final class ConnectionsCommand {
 
     @Command(name = "show", description = "Show one connection, its recording settings stated plainly.")
     static final class Show implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "NAME") String name;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
 
         @Override
         public void run() {
@@ -138,12 +201,18 @@ final class ConnectionsCommand {
             out.printf("username    %s%n", orDash(Table.text(c, "username")));
             out.printf("database    %s%n", orDash(Table.text(c, "database")));
             out.printf("credential  %s%n", Table.text(c, "credential"));
-            out.printf("recording   %s: %s%n", content, "full".equals(content)
-                    ? "commands, their results and returned content are recorded"
-                    : "commands and result metadata (status, row counts, errors) are recorded; returned content is not");
-            out.printf("durability  %s: %s%n", durability, "fail-closed".equals(durability)
-                    ? "a command reaches the resource only after its record is durable; if the store is down, commands are refused"
-                    : "commands run at once; their records are written as soon as the store allows (kept in memory while it is down)");
+            out.printf(
+                    "recording   %s: %s%n",
+                    content,
+                    "full".equals(content)
+                            ? "commands, their results and returned content are recorded"
+                            : "commands and result metadata (status, row counts, errors) are recorded; returned content is not");
+            out.printf(
+                    "durability  %s: %s%n",
+                    durability,
+                    "fail-closed".equals(durability)
+                            ? "a command reaches the resource only after its record is durable; if the store is down, commands are refused"
+                            : "commands run at once; their records are written as soon as the store allows (kept in memory while it is down)");
             out.flush();
         }
 
@@ -154,8 +223,11 @@ final class ConnectionsCommand {
 
     @Command(name = "remove", description = "Remove a connection and its grants.")
     static final class Remove implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "NAME") String name;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
 
         @Override
         public void run() {

@@ -14,22 +14,44 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = {"Run the gateway: store, audit log, REST API (and protocol listeners as they land).",
+@Command(
+        name = "gateway",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the gateway: store, audit log, REST API (and protocol listeners as they land).",
             "",
             "Settings come from defaults, then --config FILE (YAML, or .properties), then GATEHOUSE_* environment",
             "variables (key a.b-c -> GATEHOUSE_A_B_C), then these flags. On first start it creates the store, a dev",
             "TLS CA (DATA/tls/ca.crt), the Ed25519 signing key, and an initial admin token, printed once and saved",
-            "to DATA/initial-admin-token (mode 0600). Ctrl-C or SIGTERM shuts down cleanly."})
+            "to DATA/initial-admin-token (mode 0600). Ctrl-C or SIGTERM shuts down cleanly."
+        })
 final class GatewayCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default ./gatehouse-data)") Path data;
-    @Option(names = "--config", paramLabel = "FILE", description = "config file, YAML or .properties") Path config;
-    @Option(names = "--bind", paramLabel = "ADDR", description = "listen address (default 127.0.0.1)") String bind;
-    @Option(names = "--api-port", paramLabel = "PORT", description = "HTTPS API port (default 8443)") Integer apiPort;
-    @Option(names = "--pg-port", paramLabel = "PORT", description = "PostgreSQL listener port (default 15432)") Integer pgPort;
-    @Option(names = "--tunnel-port", paramLabel = "PORT", description = "connector tunnel port (default 8009)") Integer tunnelPort;
-    @Option(names = "--store-url", paramLabel = "JDBC-URL", description = "jdbc:postgresql://... for a shared store (default: SQLite in DIR)") String storeUrl;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default ./gatehouse-data)")
+    Path data;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "config file, YAML or .properties")
+    Path config;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "listen address (default 127.0.0.1)")
+    String bind;
+
+    @Option(names = "--api-port", paramLabel = "PORT", description = "HTTPS API port (default 8443)")
+    Integer apiPort;
+
+    @Option(names = "--pg-port", paramLabel = "PORT", description = "PostgreSQL listener port (default 15432)")
+    Integer pgPort;
+
+    @Option(names = "--tunnel-port", paramLabel = "PORT", description = "connector tunnel port (default 8009)")
+    Integer tunnelPort;
+
+    @Option(
+            names = "--store-url",
+            paramLabel = "JDBC-URL",
+            description = "jdbc:postgresql://... for a shared store (default: SQLite in DIR)")
+    String storeUrl;
 
     @Override
     public Integer call() throws Exception {

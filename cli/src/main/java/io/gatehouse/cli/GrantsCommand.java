@@ -6,15 +6,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "grants", description = "Grant identities access to connections.", mixinStandardHelpOptions = true,
+@Command(
+        name = "grants",
+        description = "Grant identities access to connections.",
+        mixinStandardHelpOptions = true,
         subcommands = {GrantsCommand.Add.class, GrantsCommand.ListCmd.class, GrantsCommand.Remove.class})
 final class GrantsCommand {
 
     @Command(name = "add", description = "Let IDENTITY use CONNECTION.")
     static final class Add implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(index = "0", paramLabel = "IDENTITY") String identity;
-        @Parameters(index = "1", paramLabel = "CONNECTION") String connection;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "IDENTITY")
+        String identity;
+
+        @Parameters(index = "1", paramLabel = "CONNECTION")
+        String connection;
 
         @Override
         public void run() {
@@ -30,7 +38,8 @@ final class GrantsCommand {
 
     @Command(name = "list", description = "List grants.")
     static final class ListCmd implements Runnable {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Override
         public void run() {
@@ -40,17 +49,22 @@ final class GrantsCommand {
                 return;
             }
             Table t = new Table("IDENTITY", "CONNECTION", "GRANTED");
-            list.forEach(g -> t.row(Table.text(g, "identity"), Table.text(g, "connection"),
-                    Times.local(Table.text(g, "createdAt"))));
+            list.forEach(g -> t.row(
+                    Table.text(g, "identity"), Table.text(g, "connection"), Times.local(Table.text(g, "createdAt"))));
             t.print(client.out());
         }
     }
 
     @Command(name = "remove", description = "Take away IDENTITY's access to CONNECTION.")
     static final class Remove implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(index = "0", paramLabel = "IDENTITY") String identity;
-        @Parameters(index = "1", paramLabel = "CONNECTION") String connection;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "IDENTITY")
+        String identity;
+
+        @Parameters(index = "1", paramLabel = "CONNECTION")
+        String connection;
 
         @Override
         public void run() {

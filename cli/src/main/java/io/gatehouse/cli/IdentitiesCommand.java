@@ -7,33 +7,61 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "identities", description = "Manage identities (people and AI agents).", mixinStandardHelpOptions = true,
-        subcommands = {IdentitiesCommand.Create.class, IdentitiesCommand.ListCmd.class, IdentitiesCommand.Disable.class,
-            IdentitiesCommand.Enable.class})
+@Command(
+        name = "identities",
+        description = "Manage identities (people and AI agents).",
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            IdentitiesCommand.Create.class,
+            IdentitiesCommand.ListCmd.class,
+            IdentitiesCommand.Disable.class,
+            IdentitiesCommand.Enable.class
+        })
 final class IdentitiesCommand {
 
-    @Command(name = "create", description = "Create an identity. One identity per agent: never share one between agents.")
+    @Command(
+            name = "create",
+            description = "Create an identity. One identity per agent: never share one between agents.")
     static final class Create implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "NAME", description = "lower-case name; PostgreSQL clients use it as their user") String name;
-        @Option(names = "--kind", required = true, paramLabel = "agent|human", description = "agent (an AI agent instance) or human") String kind;
-        @Option(names = "--role", defaultValue = "user", paramLabel = "user|auditor|admin", description = "default: ${DEFAULT-VALUE}") String role;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME", description = "lower-case name; PostgreSQL clients use it as their user")
+        String name;
+
+        @Option(
+                names = "--kind",
+                required = true,
+                paramLabel = "agent|human",
+                description = "agent (an AI agent instance) or human")
+        String kind;
+
+        @Option(
+                names = "--role",
+                defaultValue = "user",
+                paramLabel = "user|auditor|admin",
+                description = "default: ${DEFAULT-VALUE}")
+        String role;
 
         @Override
         public void run() {
-            JsonNode created = client.client().post("/api/v1/identities", Map.of("name", name, "kind", kind, "role", role));
+            JsonNode created =
+                    client.client().post("/api/v1/identities", Map.of("name", name, "kind", kind, "role", role));
             if (client.json) {
                 client.printJson(created);
             } else {
-                client.out().printf("created %s identity '%s' with role %s%n", Table.text(created, "kind"),
-                        Table.text(created, "name"), Table.text(created, "role"));
+                client.out()
+                        .printf(
+                                "created %s identity '%s' with role %s%n",
+                                Table.text(created, "kind"), Table.text(created, "name"), Table.text(created, "role"));
             }
         }
     }
 
     @Command(name = "list", description = "List identities.")
     static final class ListCmd implements Runnable {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Override
         public void run() {
@@ -43,16 +71,23 @@ final class IdentitiesCommand {
                 return;
             }
             Table t = new Table("NAME", "KIND", "ROLE", "STATUS", "CREATED");
-            list.forEach(i -> t.row(Table.text(i, "name"), Table.text(i, "kind"), Table.text(i, "role"),
-                    i.path("disabled").asBoolean() ? "disabled" : "active", Times.local(Table.text(i, "createdAt"))));
+            list.forEach(i -> t.row(
+                    Table.text(i, "name"),
+                    Table.text(i, "kind"),
+                    Table.text(i, "role"),
+                    i.path("disabled").asBoolean() ? "disabled" : "active",
+                    Times.local(Table.text(i, "createdAt"))));
             t.print(client.out());
         }
     }
 
     @Command(name = "disable", description = "Disable an identity: its tokens stop working at once.")
     static final class Disable implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "NAME") String name;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
 
         @Override
         public void run() {
@@ -67,8 +102,11 @@ final class IdentitiesCommand {
 
     @Command(name = "enable", description = "Enable a disabled identity again.")
     static final class Enable implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "NAME") String name;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
 
         @Override
         public void run() {

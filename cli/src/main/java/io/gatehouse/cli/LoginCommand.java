@@ -14,14 +14,31 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "login", mixinStandardHelpOptions = true,
-        description = {"Check a token against a gateway and save URL, CA and token in the client profile",
-            "($XDG_CONFIG_HOME/gatehouse/profile.json, mode 0600) for later commands."})
+@Command(
+        name = "login",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check a token against a gateway and save URL, CA and token in the client profile",
+            "($XDG_CONFIG_HOME/gatehouse/profile.json, mode 0600) for later commands."
+        })
 final class LoginCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Option(names = "--url", paramLabel = "URL", description = "gateway API URL (default https://127.0.0.1:8443)") String url;
-    @Option(names = "--ca", paramLabel = "FILE", description = "the gateway's CA certificate (default ./gatehouse-data/tls/ca.crt)") String ca;
-    @Option(names = "--token-file", paramLabel = "FILE", description = "read the token from a file (else GATEHOUSE_TOKEN, else stdin)") Path tokenFile;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--url", paramLabel = "URL", description = "gateway API URL (default https://127.0.0.1:8443)")
+    String url;
+
+    @Option(
+            names = "--ca",
+            paramLabel = "FILE",
+            description = "the gateway's CA certificate (default ./gatehouse-data/tls/ca.crt)")
+    String ca;
+
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "read the token from a file (else GATEHOUSE_TOKEN, else stdin)")
+    Path tokenFile;
 
     @Override
     public Integer call() {
@@ -35,10 +52,22 @@ final class LoginCommand implements Callable<Integer> {
         }
         ApiClient client = ApiClient.create(effectiveUrl, effectiveCa, env, true);
         JsonNode me = client.get("/api/v1/whoami");
-        new Profile(effectiveUrl, effectiveCa == null ? null : Path.of(effectiveCa).toAbsolutePath().toString(), token)
+        new Profile(
+                        effectiveUrl,
+                        effectiveCa == null
+                                ? null
+                                : Path.of(effectiveCa).toAbsolutePath().toString(),
+                        token)
                 .write(CliEnvironment.get());
-        spec.commandLine().getOut().printf("logged in to %s as '%s' (%s, role %s); profile saved to %s%n", effectiveUrl,
-                Table.text(me, "name"), Table.text(me, "kind"), Table.text(me, "role"), Profile.file(CliEnvironment.get()));
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "logged in to %s as '%s' (%s, role %s); profile saved to %s%n",
+                        effectiveUrl,
+                        Table.text(me, "name"),
+                        Table.text(me, "kind"),
+                        Table.text(me, "role"),
+                        Profile.file(CliEnvironment.get()));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -17,17 +17,32 @@ import picocli.CommandLine.Command;
  * The one {@code gatehouse} command. Expected failures (bad flags, bad config, an unreachable gateway, an
  * API error) print one line, {@code gatehouse: ...}, and exit non-zero; only a bug prints a stack trace.
  */
-@Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Gatehouse: an access gateway that keeps a fail-closed, tamper-evident record of every",
-            "command that AI agents and people run against databases and hosts."},
-        subcommands = {GatewayCommand.class, LoginCommand.class, IdentitiesCommand.class, TokensCommand.class,
-            ConnectionsCommand.class, GrantsCommand.class, AuditCommand.class})
+@Command(
+        name = "gatehouse",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Gatehouse: an access gateway that keeps a fail-closed, tamper-evident record of every",
+            "command that AI agents and people run against databases and hosts."
+        },
+        subcommands = {
+            GatewayCommand.class,
+            LoginCommand.class,
+            IdentitiesCommand.class,
+            TokensCommand.class,
+            ConnectionsCommand.class,
+            GrantsCommand.class,
+            AuditCommand.class
+        })
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(System.getenv(), new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));
+        System.exit(run(
+                System.getenv(),
+                new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+                args));
     }
 
     /** Runs one command line with the given environment and streams (tests call this in-process). */
@@ -37,14 +52,15 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            String message = switch (e) {
-                case CliException c -> c.getMessage();
-                case ConfigException c -> c.getMessage();
-                case GatewayStartupException g -> g.getMessage();
-                case LogDamagedException d -> d.getMessage();
-                case StoreException s -> s.getMessage();
-                default -> null;
-            };
+            String message =
+                    switch (e) {
+                        case CliException c -> c.getMessage();
+                        case ConfigException c -> c.getMessage();
+                        case GatewayStartupException g -> g.getMessage();
+                        case LogDamagedException d -> d.getMessage();
+                        case StoreException s -> s.getMessage();
+                        default -> null;
+                    };
             if (message == null) {
                 throw e;
             }
@@ -64,8 +80,10 @@ public final class Main {
                     p.load(in);
                 }
             }
-            return new String[] {"gatehouse " + p.getProperty("version", "unknown") + " (Java "
-                    + Runtime.version().feature() + ")"};
+            return new String[] {
+                "gatehouse " + p.getProperty("version", "unknown") + " (Java "
+                        + Runtime.version().feature() + ")"
+            };
         }
     }
 }

@@ -34,8 +34,8 @@ record Profile(String url, String ca, String token) {
             JsonNode n = MAPPER.readTree(file.toFile());
             return Optional.of(new Profile(text(n, "url"), text(n, "ca"), text(n, "token")));
         } catch (IOException e) {
-            throw new CliException("profile " + file + " cannot be read: " + e.getMessage()
-                    + "; run `gatehouse login` again");
+            throw new CliException(
+                    "profile " + file + " cannot be read: " + e.getMessage() + "; run `gatehouse login` again");
         }
     }
 
@@ -47,7 +47,8 @@ record Profile(String url, String ca, String token) {
         n.put("token", token);
         try {
             Files.createDirectories(file.getParent());
-            FileSecrets.writeSecret(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+            FileSecrets.writeSecret(
+                    file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
         } catch (IOException e) {
             throw new CliException("cannot write profile " + file + ": " + e.getMessage());
         }

@@ -10,16 +10,31 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tokens", description = "Mint, list and revoke tokens.", mixinStandardHelpOptions = true,
+@Command(
+        name = "tokens",
+        description = "Mint, list and revoke tokens.",
+        mixinStandardHelpOptions = true,
         subcommands = {TokensCommand.Create.class, TokensCommand.ListCmd.class, TokensCommand.Revoke.class})
 final class TokensCommand {
 
-    @Command(name = "create", description = {"Mint a token for an identity and print it alone on stdout.",
-        "It is shown once: the gateway keeps only hashes of it."})
+    @Command(
+            name = "create",
+            description = {
+                "Mint a token for an identity and print it alone on stdout.",
+                "It is shown once: the gateway keeps only hashes of it."
+            })
     static final class Create implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "IDENTITY") String identity;
-        @Option(names = "--expires", paramLabel = "DURATION", description = "lifetime, e.g. 12h, 30d (default: no expiry)") String expires;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "IDENTITY")
+        String identity;
+
+        @Option(
+                names = "--expires",
+                paramLabel = "DURATION",
+                description = "lifetime, e.g. 12h, 30d (default: no expiry)")
+        String expires;
 
         @Override
         public void run() {
@@ -40,29 +55,41 @@ final class TokensCommand {
 
     @Command(name = "list", description = "List tokens by id and prefix (never their secret).")
     static final class ListCmd implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "IDENTITY", arity = "0..1", description = "only this identity's tokens") String identity;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "IDENTITY", arity = "0..1", description = "only this identity's tokens")
+        String identity;
 
         @Override
         public void run() {
-            String path = "/api/v1/tokens" + (identity == null ? "" : "?identity=" + URLEncoder.encode(identity, StandardCharsets.UTF_8));
+            String path = "/api/v1/tokens"
+                    + (identity == null ? "" : "?identity=" + URLEncoder.encode(identity, StandardCharsets.UTF_8));
             JsonNode list = client.client().get(path);
             if (client.json) {
                 client.printJson(list);
                 return;
             }
             Table t = new Table("ID", "IDENTITY", "PREFIX", "STATUS", "CREATED", "EXPIRES", "LAST USED");
-            list.forEach(k -> t.row(Table.text(k, "id"), Table.text(k, "identity"), Table.text(k, "prefix"),
-                    Table.text(k, "status"), Times.local(Table.text(k, "createdAt")),
-                    Times.local(Table.text(k, "expiresAt")), Times.local(Table.text(k, "lastUsedAt"))));
+            list.forEach(k -> t.row(
+                    Table.text(k, "id"),
+                    Table.text(k, "identity"),
+                    Table.text(k, "prefix"),
+                    Table.text(k, "status"),
+                    Times.local(Table.text(k, "createdAt")),
+                    Times.local(Table.text(k, "expiresAt")),
+                    Times.local(Table.text(k, "lastUsedAt"))));
             t.print(client.out());
         }
     }
 
     @Command(name = "revoke", description = "Revoke a token by id; it stops working at once.")
     static final class Revoke implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "ID") String id;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "ID")
+        String id;
 
         @Override
         public void run() {

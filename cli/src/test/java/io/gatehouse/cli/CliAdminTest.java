@@ -49,16 +49,19 @@ class CliAdminTest {
         assertThat(version.out()).startsWith("gatehouse 0.1.0");
         CliRun help = run("--help");
         assertThat(help.out()).contains("gateway", "identities", "tokens", "connections", "grants", "audit", "login");
-        assertThat(run("connections", "add", "--help").out()).contains("--password-stdin", "--secret-ref", "--durability");
+        assertThat(run("connections", "add", "--help").out())
+                .contains("--password-stdin", "--secret-ref", "--durability");
     }
 
     @Test
     void theWalkthroughWorksFromLoginToGrant() throws Exception {
-        CliRun login = run("login", "--token-file", data.resolve("initial-admin-token").toString());
+        CliRun login =
+                run("login", "--token-file", data.resolve("initial-admin-token").toString());
         assertThat(login.exitCode()).as(login.err()).isZero();
         assertThat(login.out()).contains("as 'admin'");
         Path profile = home.resolve("gatehouse/profile.json");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(profile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(profile)))
+                .isEqualTo("rw-------");
 
         assertThat(run("identities", "create", "devin", "--kind", "agent").out())
                 .contains("created agent identity 'devin' with role user");
@@ -68,8 +71,20 @@ class CliAdminTest {
         assertThat(token.out()).matches("gh_[a-z2-7]{12}_[A-Za-z0-9_-]{43}\\R");
 
         env.put("PGPASS", "s3cret-pw");
-        CliRun add = run("connections", "add", "pg-prod", "--type", "postgres", "--target", "127.0.0.1:5432",
-                "--username", "app", "--database", "app", "--password-env", "PGPASS");
+        CliRun add = run(
+                "connections",
+                "add",
+                "pg-prod",
+                "--type",
+                "postgres",
+                "--target",
+                "127.0.0.1:5432",
+                "--username",
+                "app",
+                "--database",
+                "app",
+                "--password-env",
+                "PGPASS");
         assertThat(add.exitCode()).as(add.err()).isZero();
         assertThat(add.out()).doesNotContain("s3cret-pw");
 
@@ -81,9 +96,14 @@ class CliAdminTest {
 
         assertThat(run("grants", "add", "devin", "pg-prod").out()).contains("granted 'devin' access to 'pg-prod'");
         assertThat(run("grants", "list").out()).contains("devin").contains("pg-prod");
-        assertThat(run("identities", "list").out()).contains("devin").contains("agent").contains("admin");
+        assertThat(run("identities", "list").out())
+                .contains("devin")
+                .contains("agent")
+                .contains("admin");
         CliRun tokens = run("tokens", "list", "devin", "--json");
-        assertThat(tokens.out()).contains("\"prefix\"").doesNotContain(token.out().strip());
+        assertThat(tokens.out())
+                .contains("\"prefix\"")
+                .doesNotContain(token.out().strip());
     }
 
     @Test
@@ -129,8 +149,9 @@ class CliAdminTest {
     void gatewayCommandReportsBadConfigurationInOneLine() {
         CliRun missing = run("gateway", "--config", home.resolve("nope.yaml").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err()).isEqualTo("gatehouse: config file " + home.resolve("nope.yaml") + " does not exist"
-                + System.lineSeparator());
+        assertThat(missing.err())
+                .isEqualTo("gatehouse: config file " + home.resolve("nope.yaml") + " does not exist"
+                        + System.lineSeparator());
         CliRun port = run("gateway", "--data", home.resolve("d").toString(), "--api-port", "99999");
         assertThat(port.err()).contains("api.port must be a port between 0 and 65535");
     }

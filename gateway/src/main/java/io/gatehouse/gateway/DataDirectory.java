@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The gateway's data directory: {@code gatehouse.db} (embedded store), {@code tls/} (dev CA and server
@@ -48,8 +49,20 @@ public record DataDirectory(Path root) {
         return root.resolve("initial-admin-token");
     }
 
+    /** The instance name a gateway already chose for this directory, without creating one. */
+    public Optional<String> existingInstance() {
+        Path file = root.resolve("instance");
+        try {
+            return Files.exists(file)
+                    ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip())
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new GatewayStartupException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
     /** This instance's stable name: the configured one, else one generated on first start and kept. */
-    public String instance(java.util.Optional<String> configured) {
+    public String instance(Optional<String> configured) {
         if (configured.isPresent()) {
             return configured.get();
         }

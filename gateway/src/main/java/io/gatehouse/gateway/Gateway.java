@@ -1,6 +1,6 @@
 package io.gatehouse.gateway;
 
-import io.gatehouse.audit.NoteSigner;
+import io.gatehouse.audit.note.NoteSigner;
 import io.gatehouse.gateway.admin.Actor;
 import io.gatehouse.gateway.admin.AdminService;
 import io.gatehouse.gateway.api.ApiServer;
@@ -51,7 +51,12 @@ public final class Gateway implements AutoCloseable {
     private final String verifierKey;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Gateway(List<AutoCloseable> resources, ApiServer api, LogWriter writer, Store store, DataDirectory data,
+    private Gateway(
+            List<AutoCloseable> resources,
+            ApiServer api,
+            LogWriter writer,
+            Store store,
+            DataDirectory data,
             String verifierKey) {
         this.resources = resources;
         this.api = api;
@@ -69,44 +74,72 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    public static Gateway start(GatewayConfig config, Clock clock, java.util.function.Consumer<FirstStart> onFirstStart) {
+    public static Gateway start(
+            GatewayConfig config, Clock clock, java.util.function.Consumer<FirstStart> onFirstStart) {
         DataDirectory data = DataDirectory.prepare(config.dataDirectory());
         checkPortFree(config.bind(), config.apiPort(), "api.port");
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             TlsMaterial tls = DevCertificateAuthority.ensure(data.tls(), List.of(config.bind()), clock);
             SSLContext serverTls = config.tlsCertificate().isPresent()
-                    ? TlsMaterial.fromPem(config.tlsCertificate().get(), config.tlsKey().orElseThrow(), tls.caCertificate())
+                    ? TlsMaterial.fromPem(
+                                    config.tlsCertificate().get(),
+                                    config.tlsKey().orElseThrow(),
+                                    tls.caCertificate())
                             .serverContext()
                     : tls.serverContext();
             KeyPair signingKey = SigningKeyFile.loadOrCreate(data.root());
-            SecretBox secrets = config.secretKey().map(SecretBox::fromBase64)
+            SecretBox secrets = config.secretKey()
+                    .map(SecretBox::fromBase64)
                     .orElseGet(() -> SecretBox.loadOrCreate(data.secretKey()));
 
             Store store = Store.open(storeSettings(config, data));
             opened.add(store);
             String origin = "gatehouse/" + data.instance(config.instance());
             NoteSigner signer = new NoteSigner(origin, signingKey);
-            RecorderSettings recorderSettings = new RecorderSettings(config.recorderQueue(), config.recorderBatch(),
-                    config.checkpointInterval(), config.recorderDeadline());
+            RecorderSettings recorderSettings = new RecorderSettings(
+                    config.recorderQueue(),
+                    config.recorderBatch(),
+                    config.checkpointInterval(),
+                    config.recorderDeadline());
             LogWriter writer = AuditLog.open(origin, store.log(), signer, recorderSettings, clock);
             opened.add(writer);
 
             AdminService admin = new AdminService(store, writer, secrets, clock, config.recorderDeadline());
-            FailureRateLimiter limiter = new FailureRateLimiter(new FailureRateLimiter.Policy(
-                    config.authMaxFailures(), Duration.ofMinutes(1), config.authLockout(), Duration.ofMinutes(15),
-                    100_000), clock);
+            FailureRateLimiter limiter = new FailureRateLimiter(
+                    new FailureRateLimiter.Policy(
+                            config.authMaxFailures(),
+                            Duration.ofMinutes(1),
+                            config.authLockout(),
+                            Duration.ofMinutes(15),
+                            100_000),
+                    clock);
             Authenticator authenticator = new Authenticator(store, limiter, clock);
 
             if (store.identities().count() == 0) {
                 onFirstStart.accept(bootstrap(admin, data));
             }
-            ApiServer api = ApiServer.start(config.bind(), config.apiPort(), serverTls, store, writer,
-                    signer.verifierKey(), admin, authenticator, clock);
+            ApiServer api = ApiServer.start(
+                    config.bind(),
+                    config.apiPort(),
+                    serverTls,
+                    store,
+                    writer,
+                    signer.verifierKey(),
+                    admin,
+                    authenticator,
+                    clock);
             opened.add(api);
-            LOG.info("API listening on https://{}:{} (CA certificate: {})", hostForUrl(config.bind()), api.port(),
+            LOG.info(
+                    "API listening on https://{}:{} (CA certificate: {})",
+                    hostForUrl(config.bind()),
+                    api.port(),
                     tls.caCertificate());
-            LOG.info("audit log '{}' at {} events; verifier key {}", origin, writer.head().size(), signer.verifierKey());
+            LOG.info(
+                    "audit log '{}' at {} events; verifier key {}",
+                    origin,
+                    writer.head().size(),
+                    signer.verifierKey());
             return new Gateway(opened, api, writer, store, data, signer.verifierKey());
         } catch (RuntimeException e) {
             closeAll(opened);
@@ -120,7 +153,7 @@ public final class Gateway implements AutoCloseable {
         AdminService.NewToken token = admin.mintToken(gateway, "admin", Optional.empty());
         try {
             FileSecrets.writeSecret(data.initialAdminToken(), (token.value() + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
             throw new GatewayStartupException("cannot write " + data.initialAdminToken() + ": " + e.getMessage());
         }
         return new FirstStart(token.value());
@@ -130,8 +163,11 @@ public final class Gateway implements AutoCloseable {
         if (config.storeUrl().isEmpty()) {
             return StoreSettings.sqlite(data.store());
         }
-        return new StoreSettings(config.storeUrl().get(), config.storeUsername().orElse(null),
-                config.storePassword().orElse(null), config.storePoolSize());
+        return new StoreSettings(
+                config.storeUrl().get(),
+                config.storeUsername().orElse(null),
+                config.storePassword().orElse(null),
+                config.storePoolSize());
     }
 
     private static void checkPortFree(String bind, int port, String key) {

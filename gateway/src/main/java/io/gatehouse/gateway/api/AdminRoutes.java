@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.gateway.admin.Actor;
 import io.gatehouse.gateway.admin.AdminService;
 import io.gatehouse.gateway.admin.ConnectionSpec;
+import io.gatehouse.gateway.admin.InvalidRequestException;
 import io.gatehouse.gateway.config.ConfigException;
 import io.gatehouse.gateway.config.GatewayConfig;
-import io.gatehouse.gateway.admin.InvalidRequestException;
 import io.gatehouse.store.Identity;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.TokenRecord;
@@ -47,16 +47,20 @@ final class AdminRoutes {
         r.post("/api/v1/identities", (req, res) -> {
             Actor actor = context.actor(req);
             JsonNode body = Json.body(req.content().as(byte[].class));
-            Identity created = admin.createIdentity(actor, Json.requiredText(body, "name"),
-                    Json.requiredText(body, "kind"), Json.text(body, "role"));
+            Identity created = admin.createIdentity(
+                    actor, Json.requiredText(body, "name"), Json.requiredText(body, "kind"), Json.text(body, "role"));
             created(res, "/api/v1/identities/" + created.name(), Views.identity(created));
         });
-        r.get("/api/v1/identities/{name}", (req, res) ->
-                ok(res, Views.identity(admin.identity(context.actor(req), param(req, "name")))));
-        r.post("/api/v1/identities/{name}/disable", (req, res) ->
-                ok(res, Views.identity(admin.setDisabled(context.actor(req), param(req, "name"), true))));
-        r.post("/api/v1/identities/{name}/enable", (req, res) ->
-                ok(res, Views.identity(admin.setDisabled(context.actor(req), param(req, "name"), false))));
+        r.get(
+                "/api/v1/identities/{name}",
+                (req, res) -> ok(res, Views.identity(admin.identity(context.actor(req), param(req, "name")))));
+        r.post(
+                "/api/v1/identities/{name}/disable",
+                (req, res) -> ok(res, Views.identity(admin.setDisabled(context.actor(req), param(req, "name"), true))));
+        r.post(
+                "/api/v1/identities/{name}/enable",
+                (req, res) ->
+                        ok(res, Views.identity(admin.setDisabled(context.actor(req), param(req, "name"), false))));
 
         r.get("/api/v1/tokens", (req, res) -> {
             Actor actor = context.actor(req);
@@ -67,7 +71,8 @@ final class AdminRoutes {
         r.post("/api/v1/tokens", (req, res) -> {
             Actor actor = context.actor(req);
             JsonNode body = Json.body(req.content().as(byte[].class));
-            Optional<Duration> validFor = Optional.ofNullable(Json.text(body, "expires")).map(AdminRoutes::duration);
+            Optional<Duration> validFor =
+                    Optional.ofNullable(Json.text(body, "expires")).map(AdminRoutes::duration);
             AdminService.NewToken minted = admin.mintToken(actor, Json.requiredText(body, "identity"), validFor);
             ObjectNode view = Views.token(minted.record(), id -> minted.identity(), clock.instant());
             view.put("token", minted.value()); // shown once: the store keeps only hashes
@@ -78,20 +83,29 @@ final class AdminRoutes {
             ok(res, Views.token(revoked, this::identityName, clock.instant()));
         });
 
-        r.get("/api/v1/connections", (req, res) ->
-                ok(res, list(admin.connections(context.actor(req)), Views::connection)));
+        r.get(
+                "/api/v1/connections",
+                (req, res) -> ok(res, list(admin.connections(context.actor(req)), Views::connection)));
         r.post("/api/v1/connections", (req, res) -> {
             Actor actor = context.actor(req);
             JsonNode b = Json.body(req.content().as(byte[].class));
-            ConnectionSpec spec = new ConnectionSpec(Json.requiredText(b, "name"), Json.requiredText(b, "type"),
-                    Json.requiredText(b, "target"), Json.text(b, "connector"), Json.text(b, "username"),
-                    Json.text(b, "database"), Json.text(b, "password"), Json.text(b, "secretRef"),
-                    Json.text(b, "recording"), Json.text(b, "durability"));
+            ConnectionSpec spec = new ConnectionSpec(
+                    Json.requiredText(b, "name"),
+                    Json.requiredText(b, "type"),
+                    Json.requiredText(b, "target"),
+                    Json.text(b, "connector"),
+                    Json.text(b, "username"),
+                    Json.text(b, "database"),
+                    Json.text(b, "password"),
+                    Json.text(b, "secretRef"),
+                    Json.text(b, "recording"),
+                    Json.text(b, "durability"));
             var created = admin.addConnection(actor, spec);
             created(res, "/api/v1/connections/" + created.name(), Views.connection(created));
         });
-        r.get("/api/v1/connections/{name}", (req, res) ->
-                ok(res, Views.connection(admin.connection(context.actor(req), param(req, "name")))));
+        r.get(
+                "/api/v1/connections/{name}",
+                (req, res) -> ok(res, Views.connection(admin.connection(context.actor(req), param(req, "name")))));
         r.delete("/api/v1/connections/{name}", (req, res) -> {
             admin.removeConnection(context.actor(req), param(req, "name"));
             res.status(Status.NO_CONTENT_204).send();

@@ -28,8 +28,16 @@ public final class ApiServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static ApiServer start(String bind, int port, SSLContext tls, Store store, LogWriter writer,
-            String verifierKey, AdminService admin, Authenticator authenticator, Clock clock) {
+    public static ApiServer start(
+            String bind,
+            int port,
+            SSLContext tls,
+            Store store,
+            LogWriter writer,
+            String verifierKey,
+            AdminService admin,
+            Authenticator authenticator,
+            Clock clock) {
         RequestContext context = new RequestContext(authenticator);
         byte[] openApi = resource("/io/gatehouse/gateway/api/openapi.json");
         WebServer server = WebServer.builder()
@@ -56,9 +64,12 @@ public final class ApiServer implements AutoCloseable {
                     });
                     new AdminRoutes(admin, store, context, clock).register(r);
                     new AuditRoutes(store.log(), writer, verifierKey, context).register(r);
-                    r.any((req, res) -> Problems.send(res, Status.NOT_FOUND_404, "Not found",
-                            "no such endpoint: " + req.prologue().method() + " " + req.path().path()
-                                    + " (see /api/v1/openapi.json)"));
+                    r.any((req, res) -> Problems.send(
+                            res,
+                            Status.NOT_FOUND_404,
+                            "Not found",
+                            "no such endpoint: " + req.prologue().method() + " "
+                                    + req.path().path() + " (see /api/v1/openapi.json)"));
                 })
                 .build()
                 .start();

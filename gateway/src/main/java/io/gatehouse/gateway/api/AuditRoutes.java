@@ -1,12 +1,13 @@
 package io.gatehouse.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gatehouse.audit.Bundle;
-import io.gatehouse.audit.BundleBuilder;
-import io.gatehouse.audit.BundleCodec;
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventCodec;
-import io.gatehouse.audit.NodeSource;
+import io.gatehouse.audit.MalformedRecordException;
+import io.gatehouse.audit.bundle.Bundle;
+import io.gatehouse.audit.bundle.BundleBuilder;
+import io.gatehouse.audit.bundle.BundleCodec;
+import io.gatehouse.audit.merkle.NodeSource;
 import io.gatehouse.gateway.admin.Actor;
 import io.gatehouse.gateway.admin.ForbiddenException;
 import io.gatehouse.gateway.recorder.LogWriter;
@@ -68,7 +69,10 @@ final class AuditRoutes {
             }
             if (export.bundle().isEmpty()) {
                 res.header(HeaderNames.RETRY_AFTER, "1");
-                Problems.send(res, Status.SERVICE_UNAVAILABLE_503, "Not yet checkpointed",
+                Problems.send(
+                        res,
+                        Status.SERVICE_UNAVAILABLE_503,
+                        "Not yet checkpointed",
                         "session " + session + " is not yet covered by a signed checkpoint; retry in a second");
                 return;
             }
@@ -88,9 +92,16 @@ final class AuditRoutes {
             }
             List<String> identities = new ArrayList<>();
             for (LogEntry e : entries) {
-                Event event = EventCodec.decode(e.entry());
-                if (event.identity() != null) {
-                    identities.add(event.identity());
+                try {
+                    Event event = EventCodec.decode(e.entry());
+                    if (event.identity() != null) {
+                        identities.add(event.identity());
+                    }
+                } catch (MalformedRecordException damaged) {
+                    throw new IllegalStateException(
+                            "event " + e.index() + " of log '" + origin
+                                    + "' does not decode; run `gatehouse audit verify`",
+                            damaged);
                 }
             }
             long last = entries.get(entries.size() - 1).index();
@@ -100,10 +111,10 @@ final class AuditRoutes {
             }
             NodeSource nodes = (level, index) -> log.node(origin, level, index)
                     .orElseThrow(() -> new NotFoundException("tree node " + level + "/" + index + " missing"));
-            List<BundleBuilder.Item> items = entries.stream()
-                    .map(e -> new BundleBuilder.Item(e.index(), e.entry()))
-                    .toList();
-            Bundle bundle = BundleBuilder.build(origin, checkpoint.get().note(), checkpoint.get().size(), nodes, items);
+            BundleBuilder builder = new BundleBuilder(
+                    origin, checkpoint.get().note(), checkpoint.get().size(), nodes);
+            entries.forEach(e -> builder.add(e.index(), e.entry()));
+            Bundle bundle = builder.build();
             return new Export(Optional.of(bundle), identities);
         }
         throw new NotFoundException("no session with id '" + session + "'");

@@ -34,16 +34,32 @@ public final class Problems {
             case ForbiddenException e -> send(response, Status.FORBIDDEN_403, "Forbidden", e.getMessage());
             case NotFoundException e -> send(response, Status.NOT_FOUND_404, "Not found", e.getMessage());
             case DuplicateException e -> send(response, Status.CONFLICT_409, "Conflict", e.getMessage());
-            case RecordingUnavailableException e -> send(response, Status.SERVICE_UNAVAILABLE_503,
-                    "Recording unavailable", "not done: the recording store is unavailable (" + e.getMessage() + ")");
+            case RecordingUnavailableException e ->
+                send(
+                        response,
+                        Status.SERVICE_UNAVAILABLE_503,
+                        "Recording unavailable",
+                        "not done: the recording store is unavailable (" + e.getMessage() + ")");
             case StoreException e -> {
-                LOG.warn("{} {}: store failure: {}", request.prologue().method(), request.path().path(), e.getMessage());
+                LOG.warn(
+                        "{} {}: store failure: {}",
+                        request.prologue().method(),
+                        request.path().path(),
+                        e.getMessage());
                 send(response, Status.SERVICE_UNAVAILABLE_503, "Store unavailable", "the store is unavailable");
             }
             default -> {
                 String id = UUID.randomUUID().toString();
-                LOG.error("{} {}: unexpected error {}", request.prologue().method(), request.path().path(), id, error);
-                send(response, Status.INTERNAL_SERVER_ERROR_500, "Internal error",
+                LOG.error(
+                        "{} {}: unexpected error {}",
+                        request.prologue().method(),
+                        request.path().path(),
+                        id,
+                        error);
+                send(
+                        response,
+                        Status.INTERNAL_SERVER_ERROR_500,
+                        "Internal error",
                         "unexpected error; the gateway log has details under id " + id);
             }
         }
@@ -53,7 +69,9 @@ public final class Problems {
         switch (e.reason()) {
             case DISABLED -> send(response, Status.FORBIDDEN_403, "Forbidden", e.getMessage());
             case RATE_LIMITED -> {
-                response.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().orElseThrow().toSeconds())));
+                response.header(
+                        HeaderNames.RETRY_AFTER,
+                        Long.toString(Math.max(1, e.retryAfter().orElseThrow().toSeconds())));
                 send(response, Status.TOO_MANY_REQUESTS_429, "Too many requests", e.getMessage());
             }
             case MISSING, INVALID, EXPIRED, REVOKED -> {

@@ -45,11 +45,13 @@ final class Views {
         n.put("connector", c.connector() == null ? "built-in" : c.connector());
         n.put("username", c.username());
         n.put("database", c.database());
-        n.put("credential", switch (c.credential()) {
-            case Credential.None none -> "none";
-            case Credential.Encrypted encrypted -> "stored";
-            case Credential.Reference reference -> reference.reference();
-        });
+        n.put(
+                "credential",
+                switch (c.credential()) {
+                    case Credential.None none -> "none";
+                    case Credential.Encrypted encrypted -> "stored";
+                    case Credential.Reference reference -> reference.reference();
+                });
         ObjectNode recording = n.putObject("recording");
         recording.put("content", c.content().wireName());
         recording.put("durability", c.durability().wireName());

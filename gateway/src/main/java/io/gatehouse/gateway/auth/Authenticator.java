@@ -28,13 +28,15 @@ public final class Authenticator {
 
     public Principal authenticate(String presented, String source) {
         if (limiter.check(source) instanceof FailureRateLimiter.Blocked blocked) {
-            throw new AuthenticationException(AuthenticationException.Reason.RATE_LIMITED,
+            throw new AuthenticationException(
+                    AuthenticationException.Reason.RATE_LIMITED,
                     "too many failed authentications from " + source + "; retry in "
                             + Math.max(1, blocked.retryAfter().toSeconds()) + " s",
                     blocked.retryAfter());
         }
         if (presented == null || presented.isBlank()) {
-            throw new AuthenticationException(AuthenticationException.Reason.MISSING,
+            throw new AuthenticationException(
+                    AuthenticationException.Reason.MISSING,
                     "a bearer token is required (Authorization: Bearer <token>)");
         }
         try {
@@ -50,21 +52,24 @@ public final class Authenticator {
     private Principal check(String presented) {
         Instant now = clock.instant();
         Optional<TokenRecord> found = store.tokens().bySha256(Tokens.sha256(presented));
-        TokenRecord token = found.orElseThrow(() -> new AuthenticationException(
-                AuthenticationException.Reason.INVALID, "the token is not valid"));
+        TokenRecord token = found.orElseThrow(
+                () -> new AuthenticationException(AuthenticationException.Reason.INVALID, "the token is not valid"));
         if (token.revokedAt() != null) {
-            throw new AuthenticationException(AuthenticationException.Reason.REVOKED,
-                    "token " + token.prefix() + " was revoked");
+            throw new AuthenticationException(
+                    AuthenticationException.Reason.REVOKED, "token " + token.prefix() + " was revoked");
         }
         if (token.expiresAt() != null && !now.isBefore(token.expiresAt())) {
-            throw new AuthenticationException(AuthenticationException.Reason.EXPIRED,
+            throw new AuthenticationException(
+                    AuthenticationException.Reason.EXPIRED,
                     "token " + token.prefix() + " expired at " + token.expiresAt());
         }
-        Identity identity = store.identities().byId(token.identityId()).orElseThrow(() ->
-                new AuthenticationException(AuthenticationException.Reason.INVALID, "the token is not valid"));
+        Identity identity = store.identities()
+                .byId(token.identityId())
+                .orElseThrow(() ->
+                        new AuthenticationException(AuthenticationException.Reason.INVALID, "the token is not valid"));
         if (identity.disabled()) {
-            throw new AuthenticationException(AuthenticationException.Reason.DISABLED,
-                    "identity '" + identity.name() + "' is disabled");
+            throw new AuthenticationException(
+                    AuthenticationException.Reason.DISABLED, "identity '" + identity.name() + "' is disabled");
         }
         // last-used is informational: refresh it at most once a minute, not with a write per request
         if (token.lastUsedAt() == null || token.lastUsedAt().isBefore(now.minusSeconds(60))) {

@@ -48,6 +48,9 @@ public final class ConfigLoader {
 
     static Map<ConfigKey, String> readFile(Path file) {
         String name = file.getFileName().toString();
+        if (!Files.exists(file)) {
+            throw new ConfigException("config file " + file + " does not exist");
+        }
         try {
             if (name.endsWith(".properties")) {
                 return readProperties(file);
@@ -85,7 +88,8 @@ public final class ConfigLoader {
             return values;
         }
         if (!root.isObject()) {
-            throw new ConfigException("config file " + file + " must hold a mapping of keys, e.g. 'api:\\n  port: 8443'");
+            throw new ConfigException(
+                    "config file " + file + " must hold a mapping of keys, e.g. 'api:\\n  port: 8443'");
         }
         flatten(file, "", root, values);
         return values;
@@ -100,9 +104,11 @@ public final class ConfigLoader {
             if (value.isObject()) {
                 flatten(file, key, value, values);
             } else if (value.isValueNode()) {
-                values.put(known(file, key), value.isNull() ? "" : value.asText().strip());
+                values.put(
+                        known(file, key), value.isNull() ? "" : value.asText().strip());
             } else {
-                throw new ConfigException("config key '" + key + "' in " + file + " must be a single value, not a list");
+                throw new ConfigException(
+                        "config key '" + key + "' in " + file + " must be a single value, not a list");
             }
         }
     }

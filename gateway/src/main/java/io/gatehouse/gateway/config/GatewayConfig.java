@@ -80,8 +80,7 @@ public record GatewayConfig(
     }
 
     private static String required(Map<ConfigKey, String> values, ConfigKey key) {
-        return optional(values, key)
-                .orElseThrow(() -> new ConfigException(key.key() + " must not be empty"));
+        return optional(values, key).orElseThrow(() -> new ConfigException(key.key() + " must not be empty"));
     }
 
     private static Optional<String> optional(Map<ConfigKey, String> values, ConfigKey key) {
@@ -125,7 +124,8 @@ public record GatewayConfig(
     @Override
     public String toString() {
         return "GatewayConfig[data=" + dataDirectory + ", bind=" + bind + ", api=" + apiPort + ", pg=" + pgPort
-                + ", tunnel=" + tunnelPort + ", store=" + storeUrl.map(GatewayConfig::withoutQuery).orElse("sqlite (data directory)") + "]";
+                + ", tunnel=" + tunnelPort + ", store="
+                + storeUrl.map(GatewayConfig::withoutQuery).orElse("sqlite (data directory)") + "]";
     }
 
     /** A JDBC URL may carry a password in its query string; logs and errors show it without. */

@@ -1,7 +1,7 @@
 package io.gatehouse.gateway.recorder;
 
-import io.gatehouse.audit.NoteSigner;
-import io.gatehouse.audit.NoteVerifier;
+import io.gatehouse.audit.note.NoteSigner;
+import io.gatehouse.audit.note.NoteVerifier;
 import io.gatehouse.store.LogRepository;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -13,14 +13,17 @@ public final class AuditLog {
 
     private AuditLog() {}
 
-    public static LogWriter open(String origin, LogRepository log, NoteSigner signer, RecorderSettings settings,
-            Clock clock) {
+    public static LogWriter open(
+            String origin, LogRepository log, NoteSigner signer, RecorderSettings settings, Clock clock) {
         NoteVerifier verifier = NoteVerifier.parse(signer.verifierKey());
         Recovery.Opened opened = Recovery.open(log, origin, verifier);
-        LOG.info("audit log '{}': {} events, {} checked since the last checkpoint", origin,
-                opened.frontier().size(), opened.tailChecked());
-        LogWriter writer = new LogWriter(origin, log, signer, opened.frontier(), opened.checkpointedSize(), settings,
-                clock);
+        LOG.info(
+                "audit log '{}': {} events, {} checked since the last checkpoint",
+                origin,
+                opened.frontier().size(),
+                opened.tailChecked());
+        LogWriter writer =
+                new LogWriter(origin, log, signer, opened.frontier(), opened.checkpointedSize(), settings, clock);
         writer.start();
         return writer;
     }

@@ -1,12 +1,12 @@
 package io.gatehouse.gateway.recorder;
 
-import io.gatehouse.audit.Checkpoint;
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventCodec;
-import io.gatehouse.audit.MerkleFrontier;
-import io.gatehouse.audit.NoteSigner;
-import io.gatehouse.audit.Rfc6962;
-import io.gatehouse.audit.TreeNode;
+import io.gatehouse.audit.merkle.MerkleFrontier;
+import io.gatehouse.audit.merkle.Rfc6962;
+import io.gatehouse.audit.merkle.TreeNode;
+import io.gatehouse.audit.note.Checkpoint;
+import io.gatehouse.audit.note.NoteSigner;
 import io.gatehouse.store.LogEntry;
 import io.gatehouse.store.LogRepository;
 import io.gatehouse.store.StoredCheckpoint;
@@ -80,8 +80,14 @@ public final class LogWriter implements Recorder, AutoCloseable {
     /** The committed state of the log: size and Merkle root. */
     public record TreeHead(long size, byte[] rootHash) {}
 
-    LogWriter(String origin, LogRepository log, NoteSigner signer, MerkleFrontier frontier, long checkpointedSize,
-            RecorderSettings settings, Clock clock) {
+    LogWriter(
+            String origin,
+            LogRepository log,
+            NoteSigner signer,
+            MerkleFrontier frontier,
+            long checkpointedSize,
+            RecorderSettings settings,
+            Clock clock) {
         this.origin = origin;
         this.log = log;
         this.signer = signer;
@@ -93,7 +99,8 @@ public final class LogWriter implements Recorder, AutoCloseable {
         this.backlogLimit = settings.queueCapacity();
         this.checkpointInterval = settings.checkpointInterval();
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.thread = Thread.ofPlatform().name("gatehouse-log-writer").daemon(false).unstarted(this::run);
+        this.thread =
+                Thread.ofPlatform().name("gatehouse-log-writer").daemon(false).unstarted(this::run);
     }
 
     void start() {
@@ -141,8 +148,8 @@ public final class LogWriter implements Recorder, AutoCloseable {
         }
         if (bestEffortOutstanding.incrementAndGet() > backlogLimit || !queue.offer(new Pending(draft, null))) {
             bestEffortOutstanding.decrementAndGet();
-            throw new RecordingUnavailableException(
-                    "the best-effort backlog is full (" + backlogLimit + " events); refusing rather than losing records");
+            throw new RecordingUnavailableException("the best-effort backlog is full (" + backlogLimit
+                    + " events); refusing rather than losing records");
         }
     }
 
@@ -207,8 +214,8 @@ public final class LogWriter implements Recorder, AutoCloseable {
                         nodes.add(node);
                     }
                 }
-                entries.add(new LogEntry(base + i, leaf, bytes, event.session(), event.kind().wireName(),
-                        event.timeMicros()));
+                entries.add(new LogEntry(
+                        base + i, leaf, bytes, event.session(), event.kind().wireName(), event.timeMicros()));
             }
             log.append(origin, entries, toStoreNodes(nodes));
             head = new TreeHead(frontier.size(), frontier.root());
@@ -230,8 +237,8 @@ public final class LogWriter implements Recorder, AutoCloseable {
     }
 
     private void failAll(List<Pending> batch, RuntimeException cause) {
-        RecordingUnavailableException failure = new RecordingUnavailableException(
-                "the recording store is unavailable: " + cause.getMessage(), cause);
+        RecordingUnavailableException failure =
+                new RecordingUnavailableException("the recording store is unavailable: " + cause.getMessage(), cause);
         List<Pending> keep = new ArrayList<>();
         for (Pending p : batch) {
             if (p.bestEffort()) {

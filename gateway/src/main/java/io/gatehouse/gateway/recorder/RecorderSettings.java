@@ -6,8 +6,8 @@ import java.time.Duration;
 public record RecorderSettings(int queueCapacity, int batchLimit, Duration checkpointInterval, Duration deadline) {
     public RecorderSettings {
         if (queueCapacity <= 0 || batchLimit <= 0) {
-            throw new IllegalArgumentException("queue capacity and batch limit must be positive, got "
-                    + queueCapacity + " and " + batchLimit);
+            throw new IllegalArgumentException(
+                    "queue capacity and batch limit must be positive, got " + queueCapacity + " and " + batchLimit);
         }
     }
 

@@ -1,15 +1,15 @@
 package io.gatehouse.gateway.recorder;
 
-import io.gatehouse.audit.Checkpoint;
-import io.gatehouse.audit.CheckpointException;
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventCodec;
 import io.gatehouse.audit.MalformedRecordException;
-import io.gatehouse.audit.MerkleFrontier;
-import io.gatehouse.audit.MerkleProofs;
-import io.gatehouse.audit.NodeSource;
-import io.gatehouse.audit.NoteVerifier;
-import io.gatehouse.audit.Rfc6962;
+import io.gatehouse.audit.merkle.MerkleFrontier;
+import io.gatehouse.audit.merkle.MerkleProofs;
+import io.gatehouse.audit.merkle.NodeSource;
+import io.gatehouse.audit.merkle.Rfc6962;
+import io.gatehouse.audit.note.Checkpoint;
+import io.gatehouse.audit.note.CheckpointException;
+import io.gatehouse.audit.note.NoteVerifier;
 import io.gatehouse.store.LogEntry;
 import io.gatehouse.store.LogRepository;
 import io.gatehouse.store.StoredCheckpoint;
@@ -43,16 +43,21 @@ final class Recovery {
             try {
                 checkpoint = verifier.verify(latest.get().note());
             } catch (CheckpointException e) {
-                throw damaged(origin, "its latest checkpoint does not verify with this gateway's key: " + e.getMessage());
+                throw damaged(
+                        origin, "its latest checkpoint does not verify with this gateway's key: " + e.getMessage());
             }
             if (checkpoint.size() > size) {
-                throw damaged(origin, "the log has " + size + " events but its latest checkpoint covers "
-                        + checkpoint.size() + " (truncated)");
+                throw damaged(
+                        origin,
+                        "the log has " + size + " events but its latest checkpoint covers " + checkpoint.size()
+                                + " (truncated)");
             }
             byte[] root = MerkleProofs.root(checkpoint.size(), nodes(log, origin));
             if (!MessageDigest.isEqual(root, checkpoint.rootHash())) {
-                throw damaged(origin, "the stored tree's root at size " + checkpoint.size()
-                        + " differs from the signed checkpoint's");
+                throw damaged(
+                        origin,
+                        "the stored tree's root at size " + checkpoint.size()
+                                + " differs from the signed checkpoint's");
             }
             covered = checkpoint.size();
         }
@@ -90,8 +95,10 @@ final class Recovery {
                     throw damaged(origin, "event " + next + " does not decode: " + e.getMessage());
                 }
                 if (event.seq() != next || !origin.equals(event.log())) {
-                    throw damaged(origin, "event " + next + " carries position " + event.seq() + " of log '"
-                            + event.log() + "' (moved or inserted)");
+                    throw damaged(
+                            origin,
+                            "event " + next + " carries position " + event.seq() + " of log '" + event.log()
+                                    + "' (moved or inserted)");
                 }
                 next++;
             }

@@ -53,14 +53,15 @@ class AdminFailClosedTest {
     @Test
     void noRecordNoChange() {
         try (Store store = Store.open(StoreSettings.sqlite(dir.resolve("s.db")))) {
-            AdminService admin = new AdminService(store, new DownRecorder(), SecretBox.fromBase64(key()),
-                    Clock.systemUTC(), Duration.ofMillis(200));
+            AdminService admin = new AdminService(
+                    store, new DownRecorder(), SecretBox.fromBase64(key()), Clock.systemUTC(), Duration.ofMillis(200));
             assertThatThrownBy(() -> admin.createIdentity(Actor.gateway(), "devin", "agent", "user"))
                     .isInstanceOf(RecordingUnavailableException.class);
             assertThat(store.identities().byName("devin")).isEmpty();
 
-            assertThatThrownBy(() -> admin.addConnection(Actor.gateway(), new ConnectionSpec("pg", "postgres",
-                            "h:5432", null, null, null, "pw", null, null, null)))
+            assertThatThrownBy(() -> admin.addConnection(
+                            Actor.gateway(),
+                            new ConnectionSpec("pg", "postgres", "h:5432", null, null, null, "pw", null, null, null)))
                     .isInstanceOf(RecordingUnavailableException.class);
             assertThat(store.connections().byName("pg")).isEmpty();
         }
@@ -69,9 +70,14 @@ class AdminFailClosedTest {
     @Test
     void aRecordThatIsNotDurableWithinTheDeadlineRefusesTheChange() {
         try (Store store = Store.open(StoreSettings.sqlite(dir.resolve("s.db")))) {
-            store.identities().create("devin", io.gatehouse.store.IdentityKind.AGENT, io.gatehouse.store.Role.USER, new byte[16]);
-            AdminService admin = new AdminService(store, new SilentRecorder(), SecretBox.fromBase64(key()),
-                    Clock.systemUTC(), Duration.ofMillis(100));
+            store.identities()
+                    .create("devin", io.gatehouse.store.IdentityKind.AGENT, io.gatehouse.store.Role.USER, new byte[16]);
+            AdminService admin = new AdminService(
+                    store,
+                    new SilentRecorder(),
+                    SecretBox.fromBase64(key()),
+                    Clock.systemUTC(),
+                    Duration.ofMillis(100));
             assertThatThrownBy(() -> admin.mintToken(Actor.gateway(), "devin", Optional.empty()))
                     .isInstanceOf(RecordingUnavailableException.class)
                     .hasMessageContaining("not durable within 100 ms");

@@ -13,7 +13,8 @@ class ValidationTest {
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("identity name 'Devin' is not valid");
         assertThatThrownBy(() -> Validation.name("connection", "-x")).hasMessageContaining("'-x'");
-        assertThatThrownBy(() -> Validation.name("connection", "a".repeat(64))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> Validation.name("connection", "a".repeat(64)))
+                .isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> Validation.name("connection", "pg prod")).isInstanceOf(InvalidRequestException.class);
     }
 

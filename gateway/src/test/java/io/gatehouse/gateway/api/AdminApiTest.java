@@ -37,7 +37,8 @@ class AdminApiTest {
     }
 
     String mint(String identity, String expires) {
-        Map<String, String> body = expires == null ? Map.of("identity", identity) : Map.of("identity", identity, "expires", expires);
+        Map<String, String> body =
+                expires == null ? Map.of("identity", identity) : Map.of("identity", identity, "expires", expires);
         Response r = gw.post("/api/v1/tokens", admin, body);
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         return r.body().get("token").asText();
@@ -78,16 +79,30 @@ class AdminApiTest {
         identity("devin", "agent", "user");
         String devin = mint("devin", "30d");
 
-        Response conn = gw.post("/api/v1/connections", admin, Map.of(
-                "name", "pg-prod", "type", "postgres", "target", "127.0.0.1:5432",
-                "username", "app", "database", "app", "password", "s3cret-pw"));
+        Response conn = gw.post(
+                "/api/v1/connections",
+                admin,
+                Map.of(
+                        "name",
+                        "pg-prod",
+                        "type",
+                        "postgres",
+                        "target",
+                        "127.0.0.1:5432",
+                        "username",
+                        "app",
+                        "database",
+                        "app",
+                        "password",
+                        "s3cret-pw"));
         assertThat(conn.status()).as(conn.text()).isEqualTo(201);
         assertThat(conn.body().get("recording").get("content").asText()).isEqualTo("commands");
         assertThat(conn.body().get("recording").get("durability").asText()).isEqualTo("fail-closed");
         assertThat(conn.body().get("credential").asText()).isEqualTo("stored");
         assertThat(conn.text()).doesNotContain("s3cret-pw");
 
-        assertThat(gw.post("/api/v1/grants", admin, Map.of("identity", "devin", "connection", "pg-prod")).status())
+        assertThat(gw.post("/api/v1/grants", admin, Map.of("identity", "devin", "connection", "pg-prod"))
+                        .status())
                 .isEqualTo(201);
 
         Response me = gw.get("/api/v1/whoami", devin);
@@ -106,9 +121,12 @@ class AdminApiTest {
 
     @Test
     void terminalConnectionsRecordEverythingByDefault() {
-        Response ssh = gw.post("/api/v1/connections", admin, Map.of("name", "bastion", "type", "ssh", "target", "10.0.0.5:22"));
+        Response ssh = gw.post(
+                "/api/v1/connections", admin, Map.of("name", "bastion", "type", "ssh", "target", "10.0.0.5:22"));
         assertThat(ssh.body().get("recording").get("content").asText()).isEqualTo("full");
-        Response off = gw.post("/api/v1/connections", admin,
+        Response off = gw.post(
+                "/api/v1/connections",
+                admin,
                 Map.of("name", "quiet", "type", "ssh", "target", "10.0.0.5:22", "recording", "off"));
         assertThat(off.status()).isEqualTo(400);
         assertThat(off.body().get("detail").asText()).contains("off");
@@ -123,9 +141,14 @@ class AdminApiTest {
         String olga = mint("olga", null);
         mint("max", null);
 
-        assertThat(gw.post("/api/v1/identities", devin, Map.of("name", "x", "kind", "agent")).status()).isEqualTo(403);
-        assertThat(gw.post("/api/v1/identities", olga, Map.of("name", "x", "kind", "agent")).status()).isEqualTo(403);
-        assertThat(gw.post("/api/v1/tokens", devin, Map.of("identity", "devin")).status()).isEqualTo(403);
+        assertThat(gw.post("/api/v1/identities", devin, Map.of("name", "x", "kind", "agent"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(gw.post("/api/v1/identities", olga, Map.of("name", "x", "kind", "agent"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(gw.post("/api/v1/tokens", devin, Map.of("identity", "devin")).status())
+                .isEqualTo(403);
 
         assertThat(gw.get("/api/v1/identities", olga).body()).hasSize(4);
         JsonNode devinSees = gw.get("/api/v1/identities", devin).body();
@@ -150,14 +173,20 @@ class AdminApiTest {
         assertThat(expired.status()).isEqualTo(401);
         assertThat(expired.body().get("detail").asText()).contains("expired");
 
-        assertThat(gw.post("/api/v1/identities/devin/disable", admin, Map.of()).status()).isEqualTo(200);
+        assertThat(gw.post("/api/v1/identities/devin/disable", admin, Map.of()).status())
+                .isEqualTo(200);
         Response disabled = gw.get("/api/v1/whoami", devin);
         assertThat(disabled.status()).isEqualTo(403);
         assertThat(disabled.body().get("detail").asText()).isEqualTo("identity 'devin' is disabled");
-        assertThat(gw.post("/api/v1/identities/devin/enable", admin, Map.of()).status()).isEqualTo(200);
+        assertThat(gw.post("/api/v1/identities/devin/enable", admin, Map.of()).status())
+                .isEqualTo(200);
         assertThat(gw.get("/api/v1/whoami", devin).status()).isEqualTo(200);
 
-        String id = gw.get("/api/v1/tokens?identity=devin", admin).body().get(0).get("id").asText();
+        String id = gw.get("/api/v1/tokens?identity=devin", admin)
+                .body()
+                .get(0)
+                .get("id")
+                .asText();
         assertThat(gw.delete("/api/v1/tokens/" + id, admin).status()).isEqualTo(200);
         Response revoked = gw.get("/api/v1/whoami", devin);
         assertThat(revoked.status()).isEqualTo(401);
@@ -169,7 +198,9 @@ class AdminApiTest {
     void repeatedFailuresFromOneAddressAreLockedOut() {
         String bad = "gh_aaaaaaaaaaaa_wrongwrongwrongwrongwrongwrongwrongwrong00";
         for (int i = 0; i < 5; i++) {
-            assertThat(gw.get("/api/v1/whoami", bad).status()).as("attempt " + (i + 1)).isEqualTo(401);
+            assertThat(gw.get("/api/v1/whoami", bad).status())
+                    .as("attempt " + (i + 1))
+                    .isEqualTo(401);
         }
         Response locked = gw.get("/api/v1/whoami", bad);
         assertThat(locked.status()).isEqualTo(429);
@@ -184,14 +215,17 @@ class AdminApiTest {
     void badInputGetsOneClearProblemEach() {
         List<Response> responses = new ArrayList<>();
         responses.add(gw.post("/api/v1/connections", admin, Map.of("name", "a", "type", "oracle", "target", "h:1")));
-        responses.add(gw.post("/api/v1/connections", admin, Map.of("name", "b", "type", "postgres", "target", "nohost")));
+        responses.add(
+                gw.post("/api/v1/connections", admin, Map.of("name", "b", "type", "postgres", "target", "nohost")));
         responses.add(gw.post("/api/v1/identities", admin, "{not json"));
         responses.add(gw.post("/api/v1/identities", admin, Map.of("name", "Bad Name", "kind", "agent")));
         responses.add(gw.post("/api/v1/identities", admin, Map.of("name", "x", "kind", "robot")));
         responses.add(gw.post("/api/v1/tokens", admin, Map.of("identity", "admin", "expires", "soon")));
         assertThat(responses).extracting(Response::status).containsOnly(400);
         assertThat(responses.get(0).body().get("detail").asText()).contains("oracle");
-        assertThat(responses.get(1).body().get("detail").asText()).contains("nohost").contains("HOST:PORT");
+        assertThat(responses.get(1).body().get("detail").asText())
+                .contains("nohost")
+                .contains("HOST:PORT");
         assertThat(responses.get(2).body().get("detail").asText()).contains("not valid JSON");
         assertThat(responses.get(4).body().get("detail").asText()).contains("robot");
 

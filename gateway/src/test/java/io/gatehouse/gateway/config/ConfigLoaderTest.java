@@ -63,8 +63,8 @@ class ConfigLoaderTest {
 
     @Test
     void unrelatedGatehouseVariablesAreIgnored() {
-        GatewayConfig c = new ConfigLoader(Map.of("GATEHOUSE_TOKEN", "x", "GATEHOUSE_URL", "https://h"))
-                .load(null, Map.of());
+        GatewayConfig c =
+                new ConfigLoader(Map.of("GATEHOUSE_TOKEN", "x", "GATEHOUSE_URL", "https://h")).load(null, Map.of());
         assertThat(c.apiPort()).isEqualTo(8443);
     }
 

@@ -2,8 +2,8 @@ package io.gatehouse.gateway.recorder;
 
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
-import io.gatehouse.audit.NoteSigner;
 import io.gatehouse.audit.Value;
+import io.gatehouse.audit.note.NoteSigner;
 import io.gatehouse.gateway.security.SigningKeyFile;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.StoreSettings;
@@ -28,8 +28,12 @@ public final class CrashChild {
         PrintStream out = new PrintStream(System.out, false, "UTF-8");
         Store store = Store.open(StoreSettings.sqlite(dir.resolve("store.db")));
         NoteSigner signer = new NoteSigner("crash.test/log", SigningKeyFile.loadOrCreate(dir));
-        LogWriter writer = AuditLog.open("crash.test/log", store.log(), signer,
-                new RecorderSettings(4096, 256, Duration.ofMillis(50), Duration.ofSeconds(2)), Clock.systemUTC());
+        LogWriter writer = AuditLog.open(
+                "crash.test/log",
+                store.log(),
+                signer,
+                new RecorderSettings(4096, 256, Duration.ofMillis(50), Duration.ofSeconds(2)),
+                Clock.systemUTC());
         synchronized (out) {
             out.println("READY " + writer.head().size());
             out.flush();

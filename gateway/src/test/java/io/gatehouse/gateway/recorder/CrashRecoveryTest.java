@@ -3,11 +3,11 @@ package io.gatehouse.gateway.recorder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.audit.Event;
-import io.gatehouse.audit.EventCodec;
-import io.gatehouse.audit.NoteSigner;
-import io.gatehouse.audit.NoteVerifier;
 import io.gatehouse.audit.Value;
+import io.gatehouse.audit.note.NoteSigner;
+import io.gatehouse.audit.note.NoteVerifier;
 import io.gatehouse.gateway.security.SigningKeyFile;
+import io.gatehouse.gateway.testing.TestEvents;
 import io.gatehouse.store.LogEntry;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.StoreSettings;
@@ -46,16 +46,21 @@ class CrashRecoveryTest {
         List<String> report = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
             long startedAt = runAndKill(round, 100 + random.nextInt(600), acked);
-            assertThat(startedAt).as("round %d reopened at the size the last round left", round)
+            assertThat(startedAt)
+                    .as("round %d reopened at the size the last round left", round)
                     .isGreaterThanOrEqualTo(previousSize);
             try (Store store = Store.open(StoreSettings.sqlite(dir.resolve("store.db")))) {
                 long size = store.log().size("crash.test/log");
                 for (Map.Entry<Long, String> ack : acked.entrySet()) {
-                    assertThat(ack.getKey()).as("acknowledged index beyond the log").isLessThan(size);
+                    assertThat(ack.getKey())
+                            .as("acknowledged index beyond the log")
+                            .isLessThan(size);
                 }
                 checkAcknowledged(store, acked);
                 StoreVerifier.Result verified = StoreVerifier.verify(store.log(), "crash.test/log", verifier());
-                assertThat(verified.ok()).as("round %d: %s", round, verified.summary()).isTrue();
+                assertThat(verified.ok())
+                        .as("round %d: %s", round, verified.summary())
+                        .isTrue();
                 assertThat(size).as("round %d appended", round).isGreaterThan(previousSize);
                 report.add("round " + round + ": log " + size + " events, " + acked.size() + " acknowledged so far");
                 previousSize = size;
@@ -78,7 +83,7 @@ class CrashRecoveryTest {
             page.forEach(e -> byIndex.put(e.index(), e));
             while (i < indexes.size() && byIndex.containsKey(indexes.get(i))) {
                 long index = indexes.get(i);
-                Event event = EventCodec.decode(byIndex.get(index).entry());
+                Event event = TestEvents.decode(byIndex.get(index).entry());
                 assertThat(((Value.Str) event.fields().get("payload")).value())
                         .as("event at acknowledged index %d", index)
                         .isEqualTo(acked.get(index));
@@ -91,15 +96,23 @@ class CrashRecoveryTest {
     /** Starts the child, lets it append for {@code millis} after READY, kills it; returns the size it reopened at. */
     private long runAndKill(int round, long millis, Map<Long, String> acked) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                        "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                        dir.toString(), Integer.toString(round), "16")
+        Process child = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashChild.class.getName(),
+                        dir.toString(),
+                        Integer.toString(round),
+                        "16")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         CountDownLatch ready = new CountDownLatch(1);
         long[] startSize = {-1};
         Thread reader = Thread.ofPlatform().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (line.startsWith("READY ")) {
@@ -117,7 +130,9 @@ class CrashRecoveryTest {
                 // the child was killed mid-line; what was read before is what counts
             }
         });
-        assertThat(ready.await(60, TimeUnit.SECONDS)).as("child of round %d became ready", round).isTrue();
+        assertThat(ready.await(60, TimeUnit.SECONDS))
+                .as("child of round %d became ready", round)
+                .isTrue();
         Thread.sleep(millis);
         child.destroyForcibly(); // SIGKILL on Linux
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();

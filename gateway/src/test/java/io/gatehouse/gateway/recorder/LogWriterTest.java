@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.audit.Event;
-import io.gatehouse.audit.EventCodec;
 import io.gatehouse.audit.EventKind;
-import io.gatehouse.audit.NoteSigner;
-import io.gatehouse.audit.NoteVerifier;
 import io.gatehouse.audit.Value;
+import io.gatehouse.audit.note.NoteSigner;
+import io.gatehouse.audit.note.NoteVerifier;
+import io.gatehouse.gateway.testing.TestEvents;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.StoreSettings;
 import java.nio.file.Path;
@@ -53,8 +53,12 @@ class LogWriterTest {
     }
 
     LogWriter writer(int queue) {
-        return AuditLog.open(ORIGIN, log, signer,
-                new RecorderSettings(queue, 256, Duration.ofMillis(50), Duration.ofSeconds(2)), Clock.systemUTC());
+        return AuditLog.open(
+                ORIGIN,
+                log,
+                signer,
+                new RecorderSettings(queue, 256, Duration.ofMillis(50), Duration.ofSeconds(2)),
+                Clock.systemUTC());
     }
 
     static Event event(String payload) {
@@ -95,25 +99,32 @@ class LogWriterTest {
         assertThat(indexes).allMatch(i -> i >= 0 && i < 3200);
         // completed means durable: every acknowledged index is readable from the store now
         assertThat(store.log().size(ORIGIN)).isEqualTo(3200);
-        Event first = EventCodec.decode(store.log().read(ORIGIN, 0, 1).get(0).entry());
+        Event first = TestEvents.decode(store.log().read(ORIGIN, 0, 1).get(0).entry());
         assertThat(first.seq()).isZero();
         assertThat(first.log()).isEqualTo(ORIGIN);
         writer.close();
 
-        assertThat(store.log().latestCheckpoint(ORIGIN)).get().extracting(c -> c.size()).isEqualTo(3200L);
-        StoreVerifier.Result verified = StoreVerifier.verify(store.log(), ORIGIN, NoteVerifier.parse(signer.verifierKey()));
+        assertThat(store.log().latestCheckpoint(ORIGIN))
+                .get()
+                .extracting(c -> c.size())
+                .isEqualTo(3200L);
+        StoreVerifier.Result verified =
+                StoreVerifier.verify(store.log(), ORIGIN, NoteVerifier.parse(signer.verifierKey()));
         assertThat(verified.ok()).as(verified.summary()).isTrue();
     }
 
     @Test
-    void checkpointsAreSignedWhileEventsArrive() {
+    void checkpointsAreSignedWhileEventsArrive() throws Exception {
         LogWriter writer = writer(1024);
         writer.appendDurably(event("a"), Duration.ofSeconds(2));
-        await().atMost(Duration.ofSeconds(5)).until(() -> store.log().latestCheckpoint(ORIGIN).isPresent());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> store.log().latestCheckpoint(ORIGIN).isPresent());
         writer.appendDurably(event("b"), Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> store.log().latestCheckpoint(ORIGIN).get().size() == 2);
-        assertThat(NoteVerifier.parse(signer.verifierKey()).verify(store.log().latestCheckpoint(ORIGIN).get().note()).size())
+        assertThat(NoteVerifier.parse(signer.verifierKey())
+                        .verify(store.log().latestCheckpoint(ORIGIN).get().note())
+                        .size())
                 .isEqualTo(2);
         writer.close();
     }
@@ -128,9 +139,12 @@ class LogWriterTest {
                 .hasMessageContaining("store");
         log.down = false;
         long index = writer.appendDurably(event("after"), Duration.ofSeconds(2));
-        assertThat(index).as("the failed event's index is not skipped nor reused").isEqualTo(1);
+        assertThat(index)
+                .as("the failed event's index is not skipped nor reused")
+                .isEqualTo(1);
         writer.close();
-        StoreVerifier.Result verified = StoreVerifier.verify(store.log(), ORIGIN, NoteVerifier.parse(signer.verifierKey()));
+        StoreVerifier.Result verified =
+                StoreVerifier.verify(store.log(), ORIGIN, NoteVerifier.parse(signer.verifierKey()));
         assertThat(verified.ok()).as(verified.summary()).isTrue();
     }
 
@@ -147,9 +161,10 @@ class LogWriterTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> writer.backlog() == 0);
         assertThat(store.log().size(ORIGIN)).isEqualTo(10);
         List<String> payloads = store.log().read(ORIGIN, 0, 100).stream()
-                .map(e -> ((Value.Str) EventCodec.decode(e.entry()).field("sql")).value())
+                .map(e -> ((Value.Str) TestEvents.decode(e.entry()).field("sql")).value())
                 .toList();
-        assertThat(payloads).containsExactly("be-0", "be-1", "be-2", "be-3", "be-4", "be-5", "be-6", "be-7", "be-8", "be-9");
+        assertThat(payloads)
+                .containsExactly("be-0", "be-1", "be-2", "be-3", "be-4", "be-5", "be-6", "be-7", "be-8", "be-9");
         writer.close();
     }
 
@@ -161,11 +176,18 @@ class LogWriterTest {
         for (int i = 0; i < 50; i++) {
             futures.add(writer.append(event("x" + i)));
         }
-        long refused = futures.stream().filter(f -> f.isCompletedExceptionally()).count();
+        long refused =
+                futures.stream().filter(f -> f.isCompletedExceptionally()).count();
         assertThat(refused).isPositive();
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> futures.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst().get().get());
-        assertThat(e.getCause()).isInstanceOf(RecordingUnavailableException.class).hasMessageContaining("queue is full");
+        ExecutionException e =
+                org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> futures.stream()
+                        .filter(CompletableFuture::isCompletedExceptionally)
+                        .findFirst()
+                        .get()
+                        .get());
+        assertThat(e.getCause())
+                .isInstanceOf(RecordingUnavailableException.class)
+                .hasMessageContaining("queue is full");
         log.appendDelayMillis = 0;
         writer.close();
     }

@@ -83,7 +83,9 @@ public final class TestGateway implements AutoCloseable {
 
     public Response post(String path, String token, Object body) {
         try {
-            byte[] bytes = body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
+            byte[] bytes = body instanceof String s
+                    ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : JSON.writeValueAsBytes(body);
             return send(request(path, token)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
