@@ -29,7 +29,6 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "audit",
-        mixinStandardHelpOptions = true,
         description = "Check the tamper-evident log: verify the store or an exported bundle, print the key, export.",
         subcommands = {AuditCommand.Key.class, AuditCommand.Verify.class, AuditCommand.Export.class})
 final class AuditCommand {

@@ -16,7 +16,6 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "connections",
         description = "Manage connections: the resources reached through the gateway.",
-        mixinStandardHelpOptions = true,
         subcommands = {
             ConnectionsCommand.Add.class,
             ConnectionsCommand.ListCmd.class,

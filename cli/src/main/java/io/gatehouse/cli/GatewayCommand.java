@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "gateway",
-        mixinStandardHelpOptions = true,
         description = {
             "Run the gateway: store, audit log, REST API (and protocol listeners as they land).",
             "",

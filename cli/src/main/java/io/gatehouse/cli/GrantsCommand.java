@@ -9,7 +9,6 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "grants",
         description = "Grant identities access to connections.",
-        mixinStandardHelpOptions = true,
         subcommands = {GrantsCommand.Add.class, GrantsCommand.ListCmd.class, GrantsCommand.Remove.class})
 final class GrantsCommand {
 

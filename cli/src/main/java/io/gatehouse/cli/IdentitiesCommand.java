@@ -10,7 +10,6 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "identities",
         description = "Manage identities (people and AI agents).",
-        mixinStandardHelpOptions = true,
         subcommands = {
             IdentitiesCommand.Create.class,
             IdentitiesCommand.ListCmd.class,

@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "login",
-        mixinStandardHelpOptions = true,
         description = {
             "Check a token against a gateway and save URL, CA and token in the client profile",
             "($XDG_CONFIG_HOME/gatehouse/profile.json, mode 0600) for later commands."

@@ -19,7 +19,6 @@ import picocli.CommandLine.Command;
  */
 @Command(
         name = "gatehouse",
-        mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {
             "Gatehouse: an access gateway that keeps a fail-closed, tamper-evident record of every",
@@ -49,6 +48,7 @@ public final class Main {
     public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
         CliEnvironment.set(env);
         CommandLine cli = new CommandLine(new Main());
+        withHelpEverywhere(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -69,6 +69,12 @@ public final class Main {
             return e instanceof CliException c ? c.exitCode() : 1;
         });
         return cli.execute(args);
+    }
+
+    /** Every command and subcommand answers -h/--help and -V/--version, whatever its required options. */
+    private static void withHelpEverywhere(CommandLine command) {
+        command.getCommandSpec().mixinStandardHelpOptions(true);
+        command.getSubcommands().values().forEach(Main::withHelpEverywhere);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

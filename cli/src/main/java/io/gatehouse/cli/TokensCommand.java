@@ -13,7 +13,6 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "tokens",
         description = "Mint, list and revoke tokens.",
-        mixinStandardHelpOptions = true,
         subcommands = {TokensCommand.Create.class, TokensCommand.ListCmd.class, TokensCommand.Revoke.class})
 final class TokensCommand {
 
