@@ -1,0 +1,4 @@
+package io.gatehouse.wire.pg;
+
+/** '2': Bind succeeded. */
+public record BindComplete() implements BackendMessage {}

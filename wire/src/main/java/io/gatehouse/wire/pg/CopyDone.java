@@ -1,0 +1,4 @@
+package io.gatehouse.wire.pg;
+
+/** 'c', either direction: the COPY stream is complete. */
+public record CopyDone() implements FrontendMessage, BackendMessage {}

@@ -1,0 +1,4 @@
+package io.gatehouse.wire.pg;
+
+/** 'D' from the client: describe statement ({@code kind} 'S') or portal ('P') {@code name}. */
+public record Describe(char kind, String name) implements FrontendMessage {}

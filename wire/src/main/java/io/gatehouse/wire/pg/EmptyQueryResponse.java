@@ -1,0 +1,4 @@
+package io.gatehouse.wire.pg;
+
+/** 'I': the query string was empty. */
+public record EmptyQueryResponse() implements BackendMessage {}

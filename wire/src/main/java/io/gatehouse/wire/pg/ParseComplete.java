@@ -1,0 +1,4 @@
+package io.gatehouse.wire.pg;
+
+/** '1': Parse succeeded. */
+public record ParseComplete() implements BackendMessage {}
