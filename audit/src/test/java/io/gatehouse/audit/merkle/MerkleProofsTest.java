@@ -2,12 +2,11 @@ package io.gatehouse.audit.merkle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.audit.Cases;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MerkleProofsTest {
@@ -103,34 +102,71 @@ class MerkleProofsTest {
         }
     }
 
-    @Property(tries = 300)
-    void tamperedProofsNeverVerify(
-            @ForAll @IntRange(min = 2, max = MAX) int n,
-            @ForAll @IntRange(min = 0, max = MAX - 1) int mRaw,
-            @ForAll @IntRange(min = 0, max = 63) int flipAt,
-            @ForAll @IntRange(min = 0, max = 255) int bit) {
-        int m = mRaw % n;
+    /** A tampering of one proof: tree size, leaf index, which proof hash, which of its 256 bits. */
+    record Tamper(int n, int m, int flipAt, int bit) {}
+
+    @Test
+    void tamperedProofsNeverVerify() {
+        // Every (size, index) pair with a random hash and bit, plus the corners: first/last bit, first/last hash.
+        List<Tamper> cases = new ArrayList<>();
+        Random random = new Random(0x5EED_0101L);
+        for (int n = 2; n <= MAX; n++) {
+            for (int m = 0; m < n; m++) {
+                cases.add(new Tamper(n, m, random.nextInt(64), random.nextInt(256)));
+            }
+        }
+        for (int n : new int[] {2, 3, 64, 65, MAX}) {
+            for (int m : new int[] {0, 1, n - 1}) {
+                for (int flipAt : new int[] {0, 63}) {
+                    for (int bit : new int[] {0, 7, 255}) {
+                        cases.add(new Tamper(n, m, flipAt, bit));
+                    }
+                }
+            }
+        }
+        Cases.check(
+                "tampered proofs never verify",
+                0x5EED_0102L,
+                1000,
+                cases,
+                r -> new Tamper(2 + r.nextInt(MAX - 1), r.nextInt(MAX), r.nextInt(64), r.nextInt(256)),
+                MerkleProofsTest::assertTamperedProofsFail);
+    }
+
+    private static void assertTamperedProofsFail(Tamper t) {
+        int n = t.n();
+        int m = t.m() % n;
+        byte[] root = TREE.mth(0, n);
         List<byte[]> proof = new ArrayList<>(MerkleProofs.inclusion(m, n, TREE));
-        int which = flipAt % proof.size();
-        byte[] changed = proof.get(which).clone();
-        changed[bit / 8] ^= (byte) (1 << (bit % 8));
-        proof.set(which, changed);
-        assertThat(MerkleProofs.verifyInclusion(TREE.leaves.get(m), m, n, proof, TREE.mth(0, n)))
+        // The untampered proof verifies, so a rejection below is due to the flipped bit.
+        assertThat(MerkleProofs.verifyInclusion(TREE.leaves.get(m), m, n, proof, root))
+                .isTrue();
+        proof.set(t.flipAt() % proof.size(), flip(proof.get(t.flipAt() % proof.size()), t.bit()));
+        assertThat(MerkleProofs.verifyInclusion(TREE.leaves.get(m), m, n, proof, root))
+                .as("inclusion proof with a flipped bit")
                 .isFalse();
         List<byte[]> truncated = MerkleProofs.inclusion(m, n, TREE).subList(0, proof.size() - 1);
-        assertThat(MerkleProofs.verifyInclusion(TREE.leaves.get(m), m, n, truncated, TREE.mth(0, n)))
+        assertThat(MerkleProofs.verifyInclusion(TREE.leaves.get(m), m, n, truncated, root))
+                .as("truncated inclusion proof")
                 .isFalse();
         if (m > 0) {
             List<byte[]> consistency = new ArrayList<>(MerkleProofs.consistency(m, n, TREE));
+            assertThat(MerkleProofs.verifyConsistency(m, n, TREE.mth(0, m), root, consistency))
+                    .isTrue();
             if (!consistency.isEmpty()) {
-                int c = flipAt % consistency.size();
-                byte[] bad = consistency.get(c).clone();
-                bad[bit / 8] ^= (byte) (1 << (bit % 8));
-                consistency.set(c, bad);
-                assertThat(MerkleProofs.verifyConsistency(m, n, TREE.mth(0, m), TREE.mth(0, n), consistency))
+                int c = t.flipAt() % consistency.size();
+                consistency.set(c, flip(consistency.get(c), t.bit()));
+                assertThat(MerkleProofs.verifyConsistency(m, n, TREE.mth(0, m), root, consistency))
+                        .as("consistency proof %d -> %d with a flipped bit", m, n)
                         .isFalse();
             }
         }
+    }
+
+    private static byte[] flip(byte[] hash, int bit) {
+        byte[] changed = hash.clone();
+        changed[bit / 8] ^= (byte) (1 << (bit % 8));
+        return changed;
     }
 
     @Test
