@@ -37,6 +37,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // one log format: java.util.logging (Helidon) goes through SLF4J/Logback too
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.exit(run(
                 System.getenv(),
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),
