@@ -1,5 +1,6 @@
 # Sourced by ./gatehouse and ./test: finds a JDK >= 21 and exports JAVA_HOME and JAVA.
-# Order: $JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/*. When none fits, it names what it found.
+# Order: $JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/* (GATEHOUSE_JVM_DIR overrides that directory).
+# When none fits, it names what it found.
 gatehouse_min_java=21
 
 _gh_java_major() { # $1 = path to a java binary; prints its major version or nothing
@@ -27,15 +28,15 @@ gatehouse_find_jdk() {
     onpath=$(readlink -f "$(command -v java)")
     if _gh_try_home "$(dirname "$(dirname "$onpath")")" "java on PATH"; then return 0; fi
   fi
-  local candidate
-  for candidate in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
+  local candidate jvm_dir=${GATEHOUSE_JVM_DIR:-/usr/lib/jvm}
+  for candidate in $(ls -d "$jvm_dir"/*/ 2>/dev/null | sort -rV); do
     candidate=${candidate%/}
     [ -L "$candidate" ] && continue
-    if _gh_try_home "$candidate" "/usr/lib/jvm"; then return 0; fi
+    if _gh_try_home "$candidate" "$jvm_dir"; then return 0; fi
   done
   {
     echo "gatehouse needs a JDK ${gatehouse_min_java} or newer, and found none that fits:"
-    if [ ${#_gh_seen[@]} -eq 0 ]; then echo "  (no JAVA_HOME, no java on PATH, nothing under /usr/lib/jvm)"; fi
+    if [ ${#_gh_seen[@]} -eq 0 ]; then echo "  (no JAVA_HOME, no java on PATH, nothing under $jvm_dir)"; fi
     local s; for s in "${_gh_seen[@]}"; do echo "  - $s"; done
     echo "Install one (e.g. Temurin 21 or 25) and set JAVA_HOME to it."
   } >&2
