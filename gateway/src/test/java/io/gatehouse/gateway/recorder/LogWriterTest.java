@@ -39,9 +39,14 @@ class LogWriterTest {
     FlakyLog log;
     NoteSigner signer;
 
+    /** The store under test; {@link LogWriterOnPostgresTest} runs the same tests on PostgreSQL. */
+    StoreSettings settings() {
+        return StoreSettings.sqlite(dir.resolve("s.db"));
+    }
+
     @BeforeEach
     void open() throws NoSuchAlgorithmException {
-        store = Store.open(StoreSettings.sqlite(dir.resolve("s.db")));
+        store = Store.open(settings());
         log = new FlakyLog(store.log());
         KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         signer = new NoteSigner(ORIGIN, keys);
