@@ -65,7 +65,7 @@ class RoundTripPropertiesTest {
                 });
     }
 
-    /** A password and a blob of authentication data (0..255 bytes, like jqwik's default byte[]). */
+    /** A password and a blob of authentication data (0..255 bytes). */
     record Credentials(String password, Bytes data) {}
 
     private static Credentials credentials(Source s) {
