@@ -111,11 +111,13 @@ class GatewayLifecycleTest {
                     "/api/v1/connections",
                     admin,
                     Map.of("name", "pg", "type", "postgres", "target", "h:5432", "password", "pw-very-secret"));
-            String secretPart = devinToken.substring(devinToken.lastIndexOf('_') + 1);
+            // gh_<12-char id>_<43-char secret>; the secret itself may contain '_'
+            String secretPart = devinToken.substring("gh_".length() + 13);
+            assertThat(secretPart).hasSize(43);
             assertThat(storeBytes()).doesNotContain(secretPart).doesNotContain("pw-very-secret");
         }
         String all = storeBytes();
-        assertThat(all).doesNotContain(devinToken.substring(devinToken.lastIndexOf('_') + 1));
+        assertThat(all).doesNotContain(devinToken.substring("gh_".length() + 13));
         assertThat(all).doesNotContain("pw-very-secret");
     }
 

@@ -11,6 +11,7 @@ import io.gatehouse.audit.merkle.NodeSource;
 import io.gatehouse.gateway.admin.Actor;
 import io.gatehouse.gateway.admin.ForbiddenException;
 import io.gatehouse.gateway.recorder.LogWriter;
+import io.gatehouse.gateway.recorder.StoredTree;
 import io.gatehouse.store.LogEntry;
 import io.gatehouse.store.LogRepository;
 import io.gatehouse.store.NotFoundException;
@@ -109,8 +110,7 @@ final class AuditRoutes {
             if (checkpoint.isEmpty() || checkpoint.get().size() <= last) {
                 return new Export(Optional.empty(), identities);
             }
-            NodeSource nodes = (level, index) -> log.node(origin, level, index)
-                    .orElseThrow(() -> new NotFoundException("tree node " + level + "/" + index + " missing"));
+            NodeSource nodes = new StoredTree(log, origin);
             BundleBuilder builder = new BundleBuilder(
                     origin, checkpoint.get().note(), checkpoint.get().size(), nodes);
             entries.forEach(e -> builder.add(e.index(), e.entry()));

@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * has a fixed capacity (a full queue refuses the producer) and the best-effort backlog kept while the store
  * is down is counted against {@code backlogLimit} at admission.
  *
+ * <p>Adaptive linger. After a batch commits, its producers are released together and append their next
+ * events a few microseconds apart; committing as soon as the first of them arrives would split them into many
+ * small transactions, each paying an fsync. So when the previous batch held more than one event (i.e. there
+ * is concurrency), the writer waits at most {@link #MAX_LINGER} for the queue to reach that batch's size
+ * before committing. A lone producer never lingers: its events are committed the moment they arrive, so the
+ * latency of a single session stays one transaction.
+ *
  * <p>Checkpoints are signed by the same thread between batches, at most every {@code checkpointInterval},
  * whenever the log grew, and once more on close; a checkpoint's (size, root) is therefore always a state
  * that was committed.
@@ -49,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class LogWriter implements Recorder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+    private static final long MAX_LINGER = TimeUnit.MICROSECONDS.toNanos(150);
 
     private final String origin;
     private final LogRepository log;
@@ -69,6 +77,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private volatile TreeHead head;
     private long checkpointedSize;
     private Instant lastCheckpointAt = Instant.EPOCH;
+    private int lastBatchSize;
     private volatile boolean running = true;
 
     private record Pending(Event draft, CompletableFuture<Long> future) {
@@ -164,6 +173,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, batchLimit - batch.size());
+                    linger(batch);
                 }
                 if (!batch.isEmpty()) {
                     write(batch);
@@ -189,6 +199,19 @@ public final class LogWriter implements Recorder, AutoCloseable {
         maybeCheckpoint(true);
     }
 
+    private void linger(List<Pending> batch) {
+        int target = Math.min(lastBatchSize, batchLimit);
+        if (target <= 1 || batch.size() >= target) {
+            return;
+        }
+        long deadline = System.nanoTime() + MAX_LINGER;
+        while (batch.size() < target && System.nanoTime() < deadline) {
+            if (queue.drainTo(batch, target - batch.size()) == 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     private Duration pollTimeout() {
         if (!backlog.isEmpty() || frontierStale) {
             return RETRY_PAUSE;
@@ -210,7 +233,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
                 byte[] bytes = EventCodec.encode(event);
                 byte[] leaf = Rfc6962.leafHash(bytes);
                 for (TreeNode node : frontier.append(leaf)) {
-                    if (node.level() > 0) {
+                    if (StoredTree.persisted(node)) {
                         nodes.add(node);
                     }
                 }
@@ -218,6 +241,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
                         base + i, leaf, bytes, event.session(), event.kind().wireName(), event.timeMicros()));
             }
             log.append(origin, entries, toStoreNodes(nodes));
+            lastBatchSize = batch.size();
             head = new TreeHead(frontier.size(), frontier.root());
             written.addAndGet(batch.size());
             for (int i = 0; i < batch.size(); i++) {

@@ -70,8 +70,7 @@ final class Recovery {
     }
 
     static NodeSource nodes(LogRepository log, String origin) {
-        return (level, index) -> log.node(origin, level, index)
-                .orElseThrow(() -> damaged(origin, "tree node (level " + level + ", index " + index + ") is missing"));
+        return new StoredTree(log, origin);
     }
 
     private static void checkTail(LogRepository log, String origin, long from, long size) {

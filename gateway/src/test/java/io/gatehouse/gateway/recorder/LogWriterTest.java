@@ -119,6 +119,37 @@ class LogWriterTest {
     }
 
     @Test
+    void onlyUpperSubtreesAreStoredAndLowerOnesDeriveExactly() throws Exception {
+        LogWriter writer = writer(4096);
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            futures.add(writer.append(event("e" + i)));
+        }
+        for (CompletableFuture<Long> f : futures) {
+            f.get();
+        }
+        writer.close();
+        // the true tree, recomputed independently from the stored leaf hashes
+        io.gatehouse.audit.merkle.MerkleFrontier truth = io.gatehouse.audit.merkle.MerkleFrontier.empty();
+        java.util.Map<String, byte[]> expected = new java.util.HashMap<>();
+        for (var entry : store.log().read(ORIGIN, 0, 1000)) {
+            for (var node : truth.append(entry.leafHash())) {
+                expected.put(node.level() + "/" + node.index(), node.hash());
+            }
+        }
+        StoredTree tree = new StoredTree(store.log(), ORIGIN);
+        for (var e : expected.entrySet()) {
+            int level = Integer.parseInt(e.getKey().split("/")[0]);
+            long index = Long.parseLong(e.getKey().split("/")[1]);
+            assertThat(tree.node(level, index)).as("node %s", e.getKey()).isEqualTo(e.getValue());
+            assertThat(store.log().node(ORIGIN, level, index).isPresent())
+                    .as("node %s stored", e.getKey())
+                    .isEqualTo(level == 0 || level >= StoredTree.STORED_LEVEL);
+        }
+        assertThat(expected).containsKey("6/0"); // 100 leaves reach level 6
+    }
+
+    @Test
     void checkpointsAreSignedWhileEventsArrive() throws Exception {
         LogWriter writer = writer(1024);
         writer.appendDurably(event("a"), Duration.ofSeconds(2));
