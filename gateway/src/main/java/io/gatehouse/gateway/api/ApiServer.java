@@ -49,13 +49,18 @@ public final class ApiServer implements AutoCloseable {
                 .routing(r -> {
                     r.error(Throwable.class, Problems::handle);
                     r.get("/healthz", (req, res) -> {
+                        // Loud on purpose: a down store or best-effort events waiting to be written make the
+                        // gateway "degraded" (HTTP 503), so monitoring notices before records are at risk.
                         boolean up = store.healthy();
+                        int backlog = writer.backlog();
+                        boolean healthy = up && backlog == 0;
                         ObjectNode n = Json.object();
-                        n.put("status", up ? "ok" : "degraded");
+                        n.put("status", healthy ? "ok" : "degraded");
                         n.put("store", up ? "up" : "down");
                         n.put("logSize", writer.head().size());
-                        n.put("backlog", writer.backlog());
-                        res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
+                        n.put("backlog", backlog);
+                        n.put("failedBatches", writer.failedBatches());
+                        res.status(healthy ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
                         AdminRoutes.ok(res, n);
                     });
                     r.get("/api/v1/openapi.json", (req, res) -> {
