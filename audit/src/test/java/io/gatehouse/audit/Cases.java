@@ -26,7 +26,7 @@ public final class Cases {
             Function<Random, T> generator,
             ThrowingConsumer<? super T> property) {
         String replay = System.getProperty(CASE_SEED_PROPERTY);
-        if (replay != null) {
+        if (replay != null && !replay.isBlank()) {
             long caseSeed = Long.decode(replay);
             run(name, "replayed case, seed " + hex(caseSeed), generator.apply(new Random(caseSeed)), property);
             return;

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.function.ThrowingConsumer;
  * Seeded property checks in plain JUnit (a copy of the audit module's runner, adapted to wire): the edge cases
  * first, then {@code tries} random inputs, each drawn from its own {@link Random} whose seed is derived from the
  * property's fixed seed. A failure names the property, the case and the input, and keeps the original failure as its
- * cause. To replay one random case, set {@code -Dgatehouse.caseSeed=<seed from the message>} in the test JVM (with
- * Maven: {@code -Dgatehouse.test.jvmArgs=-Dgatehouse.caseSeed=0x...}): then only that case runs.
+ * cause. To replay one random case, pass {@code -Dgatehouse.caseSeed=<seed from the message>} to Maven (surefire
+ * forwards it to the test JVM): then only that case runs.
  */
 final class Cases {
     static final String CASE_SEED_PROPERTY = "gatehouse.caseSeed";
@@ -27,7 +27,7 @@ final class Cases {
             Function<Random, T> generator,
             ThrowingConsumer<? super T> property) {
         String replay = System.getProperty(CASE_SEED_PROPERTY);
-        if (replay != null) {
+        if (replay != null && !replay.isBlank()) {
             long caseSeed = Long.decode(replay);
             run(name, "replayed case, seed " + hex(caseSeed), generator.apply(new Random(caseSeed)), property);
             return;
