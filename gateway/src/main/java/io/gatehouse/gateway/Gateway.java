@@ -6,6 +6,8 @@ import io.gatehouse.gateway.admin.AdminService;
 import io.gatehouse.gateway.api.ApiServer;
 import io.gatehouse.gateway.auth.Authenticator;
 import io.gatehouse.gateway.config.GatewayConfig;
+import io.gatehouse.gateway.pg.PgListener;
+import io.gatehouse.gateway.pg.PgServices;
 import io.gatehouse.gateway.recorder.AuditLog;
 import io.gatehouse.gateway.recorder.LogWriter;
 import io.gatehouse.gateway.recorder.RecorderSettings;
@@ -45,6 +47,7 @@ public final class Gateway implements AutoCloseable {
 
     private final List<AutoCloseable> resources;
     private final ApiServer api;
+    private final PgListener pg;
     private final LogWriter writer;
     private final Store store;
     private final DataDirectory data;
@@ -54,12 +57,14 @@ public final class Gateway implements AutoCloseable {
     private Gateway(
             List<AutoCloseable> resources,
             ApiServer api,
+            PgListener pg,
             LogWriter writer,
             Store store,
             DataDirectory data,
             String verifierKey) {
         this.resources = resources;
         this.api = api;
+        this.pg = pg;
         this.writer = writer;
         this.store = store;
         this.data = data;
@@ -78,6 +83,7 @@ public final class Gateway implements AutoCloseable {
             GatewayConfig config, Clock clock, java.util.function.Consumer<FirstStart> onFirstStart) {
         DataDirectory data = DataDirectory.prepare(config.dataDirectory());
         checkPortFree(config.bind(), config.apiPort(), "api.port");
+        checkPortFree(config.bind(), config.pgPort(), "pg.port");
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             TlsMaterial tls = DevCertificateAuthority.ensure(data.tls(), List.of(config.bind()), clock);
@@ -135,12 +141,18 @@ public final class Gateway implements AutoCloseable {
                     hostForUrl(config.bind()),
                     api.port(),
                     tls.caCertificate());
+            PgListener pg = PgListener.start(
+                    config.bind(),
+                    config.pgPort(),
+                    PgServices.of(store, writer, secrets, limiter, serverTls, clock, config.recorderDeadline()));
+            opened.add(pg);
+            LOG.info("PostgreSQL listening on {}:{}", hostForUrl(config.bind()), pg.port());
             LOG.info(
                     "audit log '{}' at {} events; verifier key {}",
                     origin,
                     writer.head().size(),
                     signer.verifierKey());
-            return new Gateway(opened, api, writer, store, data, signer.verifierKey());
+            return new Gateway(opened, api, pg, writer, store, data, signer.verifierKey());
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -190,6 +202,10 @@ public final class Gateway implements AutoCloseable {
 
     public int apiPort() {
         return api.port();
+    }
+
+    public int pgPort() {
+        return pg.port();
     }
 
     public LogWriter writer() {

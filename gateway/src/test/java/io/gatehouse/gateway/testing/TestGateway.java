@@ -43,6 +43,7 @@ public final class TestGateway implements AutoCloseable {
         Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
         flags.put(ConfigKey.DATA, data.toString());
         flags.put(ConfigKey.API_PORT, "0");
+        flags.put(ConfigKey.PG_PORT, "0");
         flags.put(ConfigKey.CHECKPOINT_INTERVAL, "100ms");
         flags.putAll(extra);
         GatewayConfig config = new ConfigLoader(Map.of()).load(null, flags);

@@ -1,0 +1,77 @@
+package io.gatehouse.gateway.pg;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The PostgreSQL protocol listener: one Netty server channel; every accepted connection gets its own
+ * {@link ClientSession} with auto-read off. Close stops accepting and closes every open session.
+ */
+public final class PgListener implements AutoCloseable {
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService blocking;
+    private final Channel server;
+
+    private PgListener(EventLoopGroup boss, EventLoopGroup workers, ExecutorService blocking, Channel server) {
+        this.boss = boss;
+        this.workers = workers;
+        this.blocking = blocking;
+        this.server = server;
+    }
+
+    /** Binds {@code bind:port} (port 0: any free port, see {@link #port()}). */
+    public static PgListener start(String bind, int port, PgServices services) {
+        EventLoopGroup boss = Transport.newGroup(1);
+        EventLoopGroup workers = Transport.newGroup(0);
+        ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+        ClientAuthorizer authorizer = new ClientAuthorizer(services.store());
+        CancelRegistry cancels = new CancelRegistry();
+        try {
+            Channel server = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(Transport.serverChannel())
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel channel) {
+                            channel.pipeline().addLast(new ClientSession(services, authorizer, cancels, blocking));
+                        }
+                    })
+                    .bind(bind, port)
+                    .syncUninterruptibly()
+                    .channel();
+            return new PgListener(boss, workers, blocking, server);
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            blocking.shutdownNow();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** {@code epoll} or {@code nio}. */
+    public String transport() {
+        return Transport.name();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        blocking.shutdownNow();
+    }
+}

@@ -1,0 +1,195 @@
+package io.gatehouse.gateway.pg;
+
+import io.gatehouse.gateway.security.ScramClientExchange;
+import io.gatehouse.gateway.security.ScramException;
+import io.gatehouse.wire.pg.AuthenticationCleartextPassword;
+import io.gatehouse.wire.pg.AuthenticationMD5Password;
+import io.gatehouse.wire.pg.AuthenticationOk;
+import io.gatehouse.wire.pg.AuthenticationSASL;
+import io.gatehouse.wire.pg.AuthenticationSASLContinue;
+import io.gatehouse.wire.pg.AuthenticationSASLFinal;
+import io.gatehouse.wire.pg.BackendDecoder;
+import io.gatehouse.wire.pg.BackendKeyData;
+import io.gatehouse.wire.pg.BackendMessage;
+import io.gatehouse.wire.pg.Bytes;
+import io.gatehouse.wire.pg.DecodeResult;
+import io.gatehouse.wire.pg.DecoderLimits;
+import io.gatehouse.wire.pg.ErrorResponse;
+import io.gatehouse.wire.pg.FrontendMessage;
+import io.gatehouse.wire.pg.NegotiateProtocolVersion;
+import io.gatehouse.wire.pg.NoticeResponse;
+import io.gatehouse.wire.pg.ParameterStatus;
+import io.gatehouse.wire.pg.PasswordMessage;
+import io.gatehouse.wire.pg.PgEncoder;
+import io.gatehouse.wire.pg.ReadyForQuery;
+import io.gatehouse.wire.pg.SASLInitialResponse;
+import io.gatehouse.wire.pg.SASLResponse;
+import io.gatehouse.wire.pg.StartupMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The gateway's side of the connection to the database: it logs in as the connection's user ("Start-up"
+ * in the protocol chapter: trust, cleartext, MD5 or SCRAM-SHA-256 with the stored credential), hands
+ * ParameterStatus, NoticeResponse, BackendKeyData and the first ReadyForQuery to the {@link ClientSession},
+ * then relays: every later read goes to the session, which inspects it, writes it to the client and only
+ * then asks for the next read (auto-read is off: read-after-write backpressure).
+ */
+final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+    private final ClientSession client;
+    private final StartupMessage startup;
+    private final String password;
+    private final BackendDecoder decoder;
+    private ScramClientExchange scram;
+    private boolean relaying;
+
+    /** {@code password} is null when the connection has no credential (trust). */
+    UpstreamHandler(ClientSession client, StartupMessage startup, String password, DecoderLimits limits) {
+        this.client = client;
+        this.startup = startup;
+        this.password = password;
+        this.decoder = new BackendDecoder(limits);
+    }
+
+    BackendDecoder decoder() {
+        return decoder;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(PgEncoder.encode(startup)));
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        if (relaying) {
+            client.fromUpstream(buf);
+            return;
+        }
+        try {
+            DecodeResult<BackendMessage> result = decoder.feed(buf.nioBuffer());
+            if (result.violation().isPresent()) {
+                client.upstreamFailed("the database sent an invalid message during login: "
+                        + result.violation().get().message());
+                return;
+            }
+            for (BackendMessage message : result.messages()) {
+                if (!login(ctx, message)) {
+                    return;
+                }
+            }
+            if (!relaying) {
+                ctx.read();
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Handles one login message; false once the login failed or ended. */
+    private boolean login(ChannelHandlerContext ctx, BackendMessage message) {
+        try {
+            switch (message) {
+                case AuthenticationOk ignored -> {}
+                case AuthenticationCleartextPassword ignored -> send(ctx, new PasswordMessage(requirePassword()));
+                case AuthenticationMD5Password md5 -> send(ctx, new PasswordMessage(md5(md5.salt())));
+                case AuthenticationSASL sasl -> {
+                    if (!sasl.mechanisms().contains("SCRAM-SHA-256")) {
+                        client.upstreamFailed("the database offers SASL mechanisms " + sasl.mechanisms()
+                                + "; the gateway supports SCRAM-SHA-256");
+                        return false;
+                    }
+                    scram = new ScramClientExchange("", requirePassword());
+                    send(ctx, new SASLInitialResponse("SCRAM-SHA-256", utf8(scram.clientFirstMessage())));
+                }
+                case AuthenticationSASLContinue next
+                when scram != null -> send(ctx, new SASLResponse(utf8(scram.clientFinalMessage(text(next.data())))));
+                case AuthenticationSASLFinal last when scram != null -> scram.verifyServerFinal(text(last.data()));
+                case ParameterStatus status -> client.fromUpstreamLogin(status);
+                case NoticeResponse notice -> client.fromUpstreamLogin(notice);
+                case NegotiateProtocolVersion ignored -> {}
+                case BackendKeyData key -> client.upstreamKey(key);
+                case ReadyForQuery ready -> {
+                    relaying = true;
+                    client.upstreamReady(ready);
+                    return false;
+                }
+                case ErrorResponse error -> {
+                    client.upstreamRefused(error);
+                    return false;
+                }
+                default -> {
+                    client.upstreamFailed(
+                            "the database sent " + message.getClass().getSimpleName()
+                                    + " during login; expected an authentication request, ParameterStatus or ReadyForQuery");
+                    return false;
+                }
+            }
+            return true;
+        } catch (ScramException | MissingCredentialException e) {
+            client.upstreamFailed("login to the database failed: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private String requirePassword() throws MissingCredentialException {
+        if (password == null) {
+            throw new MissingCredentialException();
+        }
+        return password;
+    }
+
+    /** PostgreSQL's MD5 method: {@code "md5" + md5hex(md5hex(password + user) + salt)}. */
+    private String md5(Bytes salt) throws MissingCredentialException {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            String inner = HexFormat.of()
+                    .formatHex(md5.digest((requirePassword() + startup.user()).getBytes(StandardCharsets.UTF_8)));
+            md5.update(inner.getBytes(StandardCharsets.US_ASCII));
+            md5.update(salt.toByteArray());
+            return "md5" + HexFormat.of().formatHex(md5.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK provides MD5", e);
+        }
+    }
+
+    private static void send(ChannelHandlerContext ctx, FrontendMessage message) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(PgEncoder.encode(message)));
+    }
+
+    private static Bytes utf8(String text) {
+        return Bytes.of(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(Bytes bytes) {
+        return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        client.upstreamClosed();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        client.upstreamFailed("the connection to the database failed: " + cause.getMessage());
+        ctx.close();
+    }
+
+    /** The database asks for a password and the connection has none. */
+    static final class MissingCredentialException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MissingCredentialException() {
+            super("the database asks for a password but the connection has no credential");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.gatehouse.gateway.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.audit.Event;
+import io.gatehouse.gateway.recorder.Recorder;
+import io.gatehouse.gateway.security.FailureRateLimiter;
+import io.gatehouse.gateway.security.SecretBox;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With the recording store unavailable, a statement is refused and never reaches the database. */
+class PgFailClosedTest {
+    /** The gateway's real log writer until switched "down": then no append ever becomes durable. */
+    static final class SwitchableRecorder implements Recorder {
+        private final Recorder real;
+        volatile boolean down;
+
+        SwitchableRecorder(Recorder real) {
+            this.real = real;
+        }
+
+        @Override
+        public CompletableFuture<Long> append(Event draft) {
+            return down ? new CompletableFuture<>() : real.append(draft);
+        }
+
+        @Override
+        public void appendBestEffort(Event draft) {
+            if (!down) {
+                real.appendBestEffort(draft);
+            }
+        }
+    }
+
+    @Test
+    void aStatementWhoseRecordIsNotDurableIsRefusedAndNeverReachesTheDatabase(@TempDir Path dir) throws Exception {
+        try (PgFixture pg = new PgFixture(dir)) {
+            SwitchableRecorder recorder =
+                    new SwitchableRecorder(pg.gateway.gateway().writer());
+            PgServices services = PgServices.of(
+                    pg.gateway.gateway().store(),
+                    recorder,
+                    SecretBox.ofKey(new byte[32]),
+                    new FailureRateLimiter(),
+                    SSLContext.getDefault(),
+                    Clock.systemUTC(),
+                    Duration.ofMillis(300));
+            try (PgListener listener = PgListener.start("127.0.0.1", 0, services);
+                    Connection c = DriverManager.getConnection(
+                            "jdbc:postgresql://127.0.0.1:" + listener.port() + "/pg-test?sslmode=disable",
+                            "devin",
+                            pg.token);
+                    Statement s = c.createStatement()) {
+                s.execute("create table guarded (id int)");
+                recorder.down = true;
+                assertThatThrownBy(() -> s.executeUpdate("insert into guarded values (1)"))
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> {
+                            assertThat(((SQLException) e).getSQLState()).isEqualTo(PgErrors.RECORDING_UNAVAILABLE);
+                            assertThat(e.getMessage()).contains("not executed: the recording store is unavailable");
+                        });
+            }
+            try (Connection direct = pg.direct();
+                    Statement s = direct.createStatement();
+                    ResultSet rs = s.executeQuery("select count(*) from guarded")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.gatehouse.gateway.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.audit.Event;
+import io.gatehouse.audit.EventCodec;
+import io.gatehouse.audit.EventKind;
+import io.gatehouse.audit.MalformedRecordException;
+import io.gatehouse.audit.Value;
+import io.gatehouse.gateway.testing.TestGateway;
+import io.gatehouse.store.LogEntry;
+import io.gatehouse.testkit.EmbeddedPostgresServer;
+import io.gatehouse.testkit.PostgresDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A real gateway with one identity, token, postgres connection and grant, over a fresh embedded database. */
+final class PgFixture implements AutoCloseable {
+    final TestGateway gateway;
+    final PostgresDatabase database;
+    final String token;
+
+    PgFixture(Path dir) {
+        gateway = TestGateway.start(dir, Clock.systemUTC());
+        database = EmbeddedPostgresServer.shared().createPostgresDatabase();
+        identity("devin");
+        token = mint("devin");
+        connection("pg-test", Map.of());
+        grant("devin", "pg-test");
+    }
+
+    void identity(String name) {
+        TestGateway.Response r = gateway.post(
+                "/api/v1/identities", gateway.adminToken(), Map.of("name", name, "kind", "agent", "role", "user"));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+    }
+
+    String mint(String identity) {
+        TestGateway.Response r = gateway.post("/api/v1/tokens", gateway.adminToken(), Map.of("identity", identity));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return r.body().get("token").asText();
+    }
+
+    void connection(String name, Map<String, String> extra) {
+        Map<String, String> body = new HashMap<>(Map.of(
+                "name",
+                name,
+                "type",
+                "postgres",
+                "target",
+                "127.0.0.1:" + EmbeddedPostgresServer.shared().port(),
+                "username",
+                "postgres",
+                "database",
+                database.name()));
+        body.putAll(extra);
+        TestGateway.Response r = gateway.post("/api/v1/connections", gateway.adminToken(), body);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+    }
+
+    void grant(String identity, String connection) {
+        TestGateway.Response r = gateway.post(
+                "/api/v1/grants", gateway.adminToken(), Map.of("identity", identity, "connection", connection));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+    }
+
+    int pgPort() {
+        return gateway.gateway().pgPort();
+    }
+
+    String url(String dbname, String sslmode) {
+        return "jdbc:postgresql://127.0.0.1:" + pgPort() + "/" + dbname + "?sslmode=" + sslmode
+                + "&connectTimeout=10&socketTimeout=30";
+    }
+
+    Connection connect(String user, String password) throws SQLException {
+        return DriverManager.getConnection(url("pg-test", "disable"), user, password);
+    }
+
+    Connection direct() throws SQLException {
+        return DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+    }
+
+    /** Every event of the gateway's log, decoded. */
+    List<Event> events() {
+        String origin = gateway.gateway().writer().origin();
+        List<Event> events = new ArrayList<>();
+        for (LogEntry entry : gateway.gateway().store().log().read(origin, 0, 100_000)) {
+            try {
+                events.add(EventCodec.decode(entry.entry()));
+            } catch (MalformedRecordException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return events;
+    }
+
+    List<Event> events(EventKind kind) {
+        return events().stream().filter(e -> e.kind() == kind).toList();
+    }
+
+    static String text(Event event, String field) {
+        Value value = event.field(field);
+        return value instanceof Value.Str(String s) ? s : null;
+    }
+
+    static Long number(Event event, String field) {
+        Value value = event.field(field);
+        return value instanceof Value.Int(long n) ? n : null;
+    }
+
+    static List<String> parameters(Event event) {
+        Value value = event.field("parameters");
+        List<String> out = new ArrayList<>();
+        if (value instanceof Value.List(List<Value> values)) {
+            for (Value v : values) {
+                out.add(v instanceof Value.Str(String s) ? s : null);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}
