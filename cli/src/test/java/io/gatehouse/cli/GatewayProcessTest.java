@@ -83,7 +83,11 @@ class GatewayProcessTest {
                 .isEqualTo(1);
         String logs = String.join("\n", err);
         assertThat(logs).doesNotContain(token).doesNotContain(devinToken);
-        assertThat(logs.lines().filter(l -> l.contains("listening on"))).hasSize(1);
+        assertThat(logs.lines().filter(l -> l.contains("listening on")))
+                .as("one line per listener")
+                .hasSize(2)
+                .anyMatch(l -> l.contains("API listening on https://127.0.0.1:"))
+                .anyMatch(l -> l.contains("PostgreSQL listening on 127.0.0.1:"));
         assertThat(logs.lines())
                 .as("every log line in one format")
                 .allMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"));
