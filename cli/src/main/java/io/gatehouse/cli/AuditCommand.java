@@ -152,6 +152,9 @@ final class AuditCommand {
                 description = "verify only this log (default: every log in the store that a key is given for)")
         String origin;
 
+        @Option(names = "--events", description = "with --bundle: also print each verified event, one line each")
+        boolean events;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -191,6 +194,9 @@ final class AuditCommand {
                     case BundleReport.EntryResult.Verified v -> {
                         Event e = v.event();
                         session = session == null ? e.session() : session;
+                        if (events) {
+                            out.println(EventLine.of(v.index(), e));
+                        }
                     }
                     case BundleReport.EntryResult.Rejected r ->
                         bad.add("event " + r.index() + ": " + r.damage().message() + " ["

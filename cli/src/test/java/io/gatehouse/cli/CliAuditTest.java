@@ -371,6 +371,11 @@ class CliAuditTest {
         assertThat(r.out()).contains("ok: ").contains("4 events of session sess-1");
         JsonNode b = JSON.readTree(bundle.toFile());
         assertThat(b.get("entries")).hasSize(4);
+        CliRun shown =
+                CliRun.of(Map.of(), "audit", "verify", "--bundle", bundle.toString(), "--key", verifierKey, "--events");
+        assertThat(shown.out().lines().filter(l -> l.startsWith("#"))).hasSize(4);
+        assertThat(shown.out())
+                .contains("command devin@pg-prod params=['42'] sql='select * from accounts where id = $1'");
     }
 
     @Test
