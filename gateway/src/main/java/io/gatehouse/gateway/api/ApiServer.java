@@ -40,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
             Clock clock) {
         RequestContext context = new RequestContext(authenticator);
         byte[] openApi = resource("/io/gatehouse/gateway/api/openapi.json");
+        GatewayMetrics metrics = new GatewayMetrics(writer, store);
         WebServer server = WebServer.builder()
                 .host(bind)
                 .port(port)
@@ -62,6 +63,10 @@ public final class ApiServer implements AutoCloseable {
                         n.put("failedBatches", writer.failedBatches());
                         res.status(healthy ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
                         AdminRoutes.ok(res, n);
+                    });
+                    r.get("/metrics", (req, res) -> {
+                        res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                        res.send(metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     });
                     r.get("/api/v1/openapi.json", (req, res) -> {
                         res.header(HeaderNames.CONTENT_TYPE, "application/json");

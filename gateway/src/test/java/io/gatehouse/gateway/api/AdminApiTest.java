@@ -61,6 +61,19 @@ class AdminApiTest {
     }
 
     @Test
+    void metricsExposeTheRecorderWithoutSecrets() {
+        identity("devin", "agent", "user");
+        Response metrics = gw.get("/metrics", null);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.text())
+                .contains("gatehouse_recorder_backlog 0.0")
+                .contains("gatehouse_recorder_failed_batches_total 0.0")
+                .containsPattern("gatehouse_log_size [3-9]\\.0")
+                .contains("gatehouse_store_up 1.0")
+                .doesNotContain(admin);
+    }
+
+    @Test
     void missingOrWrongTokensAreRefusedWithProblemJson() {
         Response none = gw.get("/api/v1/identities", null);
         assertThat(none.status()).isEqualTo(401);
