@@ -463,11 +463,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     void upstreamRefused(ErrorResponse error) {
+        String sqlState = String.valueOf(error.sqlState());
+        // Class 28 (invalid_authorization_specification): the stored credential is wrong, not the client's
+        // token, so the client gets 08006 rather than a 28xxx it would read as "your password is wrong".
+        boolean authentication = sqlState.startsWith("28");
+        String what = authentication ? "upstream authentication failed" : "upstream login refused";
         fail(
-                PgErrors.CANNOT_CONNECT,
-                "connection \"" + session.connection().name() + "\": the database refused the gateway's login: "
-                        + error.message() + " (SQLSTATE " + error.sqlState() + ")",
-                "upstream login refused");
+                authentication ? PgErrors.CONNECTION_FAILURE : PgErrors.CANNOT_CONNECT,
+                "connection \"" + session.connection().name() + "\": " + what + " as database user \""
+                        + upstreamUser(session.connection()) + "\": " + error.message() + " (SQLSTATE " + sqlState
+                        + ")",
+                what + " (SQLSTATE " + sqlState + ")");
     }
 
     void upstreamFailed(String message) {

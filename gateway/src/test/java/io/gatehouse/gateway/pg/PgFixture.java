@@ -26,10 +26,17 @@ final class PgFixture implements AutoCloseable {
     final TestGateway gateway;
     final PostgresDatabase database;
     final String token;
+    final EmbeddedPostgresServer server;
 
     PgFixture(Path dir) {
+        this(dir, EmbeddedPostgresServer.shared());
+    }
+
+    /** The same, with the database (and every connection's target) on {@code server}. */
+    PgFixture(Path dir, EmbeddedPostgresServer server) {
+        this.server = server;
         gateway = TestGateway.start(dir, Clock.systemUTC());
-        database = EmbeddedPostgresServer.shared().createPostgresDatabase();
+        database = server.createPostgresDatabase();
         identity("devin");
         token = mint("devin");
         connection("pg-test", Map.of());
@@ -55,7 +62,7 @@ final class PgFixture implements AutoCloseable {
                 "type",
                 "postgres",
                 "target",
-                "127.0.0.1:" + EmbeddedPostgresServer.shared().port(),
+                "127.0.0.1:" + server.port(),
                 "username",
                 "postgres",
                 "database",
