@@ -559,6 +559,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 case Decoded.StreamStart<BackendMessage> stream -> {
                     if (stream.tag() == 'd') {
                         tracker.countCopy(stream.payloadLength());
+                    } else if (stream.tag() == 'D') {
+                        tracker.countRow();
                     }
                 }
                 case Decoded.StreamChunk<BackendMessage> ignored -> {}

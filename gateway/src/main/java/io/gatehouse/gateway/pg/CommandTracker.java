@@ -41,6 +41,9 @@ import java.util.function.Consumer;
  * (OID 0: text rendering for text format, hex for binary); Execute runs a portal and is what gets recorded,
  * so a statement parsed once and executed a thousand times yields a thousand events with their own
  * parameters. Named portals last until the transaction ends, so they are forgotten at ReadyForQuery 'I'.
+ * An Execute with a row limit (pgJDBC's fetch size) that ends in PortalSuspended is continued by the next
+ * Execute of the same portal: that is the same statement fetching more rows, so it is not recorded again;
+ * the statement's one result counts the DataRows of every fetch (each fetch's tag counts only its own).
  *
  * <p><b>Matching replies</b> (after pgJDBC's QueryExecutorImpl). Replies come strictly in request order, so
  * every frontend message that draws a reply is queued (FIFO) and each backend message resolves the head:
@@ -73,6 +76,12 @@ final class CommandTracker {
         final List<String> tags = new ArrayList<>();
         ErrorResponse error;
         long copyBytes;
+        /** The portal an Execute ran, so that a suspended one can be continued. */
+        String portal;
+        /** DataRow messages received: the row count of a portal fetched by several Executes. */
+        long rowsReturned;
+        /** Executes that ran this command's portal (more than one when a fetch size is used). */
+        int fetches = 1;
 
         Command(long number, long startNanos) {
             this.number = number;
@@ -88,6 +97,9 @@ final class CommandTracker {
     private final Map<String, Prepared> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Portals whose last Execute ended in PortalSuspended: the command a further Execute continues. */
+    private final Map<String, Command> suspended = new HashMap<>();
+
     private Command copyInProgress;
     private long commands;
 
@@ -124,12 +136,21 @@ final class CommandTracker {
                     String text = ParameterRenderer.render(oid, bind.parameterFormat(i), value);
                     parameters.add(text == null ? new Value.Null() : Value.of(text));
                 }
+                closeSuspended(bind.portal()); // Bind replaces a portal of the same name
                 portals.put(
                         bind.portal(),
                         new Portal(bind.statement(), prepared == null ? null : prepared.query(), parameters));
                 pending.add(new Pending(Kind.BIND, null));
             }
             case Execute execute -> {
+                Command continued = suspended.remove(execute.portal());
+                if (continued != null) {
+                    // The same statement fetching its next rows (a fetch size): already recorded, one
+                    // command per statement, and its result counts the rows of every fetch.
+                    continued.fetches++;
+                    pending.add(new Pending(Kind.EXECUTE, continued));
+                    return null;
+                }
                 Portal portal = portals.get(execute.portal());
                 if (portal == null) {
                     // Unknown to us means unknown to the server too: it will answer with an error.
@@ -137,6 +158,7 @@ final class CommandTracker {
                 }
                 Event event =
                         command(Kind.EXECUTE, "extended", portal.query(), portal.parameters(), portal.statement());
+                pending.peekLast().command().portal = execute.portal();
                 return event;
             }
             case FunctionCall call -> {
@@ -165,6 +187,7 @@ final class CommandTracker {
                     statements.remove(close.name());
                 } else {
                     portals.remove(close.name());
+                    closeSuspended(close.name());
                 }
                 pending.add(new Pending(Kind.CLOSE, null));
             }
@@ -182,6 +205,14 @@ final class CommandTracker {
         Command command = copyInProgress != null ? copyInProgress : headCommand();
         if (command != null) {
             command.copyBytes += bytes;
+        }
+    }
+
+    /** A DataRow streamed in chunks (larger than the decoder's stream threshold) began. */
+    void countRow() {
+        Command command = headCommand();
+        if (command != null) {
+            command.rowsReturned++;
         }
     }
 
@@ -212,22 +243,28 @@ final class CommandTracker {
             case PortalSuspended ignored -> {
                 Pending head = pending.peek();
                 if (head != null && head.kind() == Kind.EXECUTE) {
-                    finish(pending.poll(), "suspended");
+                    pending.poll();
+                    suspended.put(head.command().portal, head.command());
                 }
             }
+            case io.gatehouse.wire.pg.DataRow ignored -> countRow();
             case io.gatehouse.wire.pg.CopyInResponse ignored -> copyInProgress = headCommand();
             case io.gatehouse.wire.pg.CopyOutResponse ignored -> copyInProgress = headCommand();
             case CopyData data -> countCopy(data.data().length());
             case ErrorResponse error -> onError(error);
             case ReadyForQuery ready -> onReady(ready);
             default -> {
-                // ParameterStatus, NoticeResponse, NotificationResponse, DataRow, … resolve nothing.
+                // ParameterStatus, NoticeResponse, NotificationResponse, … resolve nothing.
             }
         }
     }
 
     /** Records the commands still waiting for an outcome when the session ends. */
     void abandon(String reason) {
+        for (Command command : suspended.values()) {
+            finish(new Pending(Kind.EXECUTE, command), "unknown", reason);
+        }
+        suspended.clear();
         Pending entry;
         while ((entry = pending.poll()) != null) {
             if (entry.command() != null) {
@@ -305,6 +342,18 @@ final class CommandTracker {
         copyInProgress = null;
         if (ready.status() == 'I') {
             portals.keySet().removeIf(name -> !name.isEmpty());
+            // The transaction ended, and with it every portal ("Extended Query"): fetching stopped early.
+            for (String portal : List.copyOf(suspended.keySet())) {
+                closeSuspended(portal);
+            }
+        }
+    }
+
+    /** A suspended portal that will not be fetched further: its command ends with the rows it returned. */
+    private void closeSuspended(String portal) {
+        Command command = suspended.remove(portal);
+        if (command != null) {
+            finish(new Pending(Kind.EXECUTE, command), "closed", "the portal was closed before all rows were fetched");
         }
     }
 
@@ -322,6 +371,9 @@ final class CommandTracker {
             String last = command.tags.get(command.tags.size() - 1);
             event.field("tag", Value.of(last));
             Long rows = rows(last);
+            if (command.fetches > 1 && (last.startsWith("SELECT ") || last.startsWith("FETCH "))) {
+                rows = command.rowsReturned; // the tag counts only the last fetch's rows
+            }
             if (rows != null) {
                 event.field("rows", new Value.Int(rows));
             }
@@ -335,6 +387,12 @@ final class CommandTracker {
         if (command.error != null) {
             event.field("sqlstate", Value.of(String.valueOf(command.error.sqlState())));
             event.field("error", Value.of(String.valueOf(command.error.message())));
+        }
+        if (command.tags.isEmpty() && command.fetches > 1) {
+            event.field("rows", new Value.Int(command.rowsReturned));
+        }
+        if (command.fetches > 1) {
+            event.field("fetches", new Value.Int(command.fetches));
         }
         if (command.copyBytes > 0) {
             event.field("copy_bytes", new Value.Int(command.copyBytes));
