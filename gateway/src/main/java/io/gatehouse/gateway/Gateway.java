@@ -11,6 +11,7 @@ import io.gatehouse.gateway.pg.PgServices;
 import io.gatehouse.gateway.recorder.AuditLog;
 import io.gatehouse.gateway.recorder.LogWriter;
 import io.gatehouse.gateway.recorder.RecorderSettings;
+import io.gatehouse.gateway.security.AccessRevocations;
 import io.gatehouse.gateway.security.DevCertificateAuthority;
 import io.gatehouse.gateway.security.FailureRateLimiter;
 import io.gatehouse.gateway.security.FileSecrets;
@@ -111,7 +112,9 @@ public final class Gateway implements AutoCloseable {
             LogWriter writer = AuditLog.open(origin, store.log(), signer, recorderSettings, clock);
             opened.add(writer);
 
-            AdminService admin = new AdminService(store, writer, secrets, clock, config.recorderDeadline());
+            AccessRevocations revocations = new AccessRevocations();
+            AdminService admin =
+                    new AdminService(store, writer, secrets, clock, config.recorderDeadline(), revocations);
             FailureRateLimiter limiter = new FailureRateLimiter(
                     new FailureRateLimiter.Policy(
                             config.authMaxFailures(),
@@ -144,7 +147,8 @@ public final class Gateway implements AutoCloseable {
             PgListener pg = PgListener.start(
                     config.bind(),
                     config.pgPort(),
-                    PgServices.of(store, writer, secrets, limiter, serverTls, clock, config.recorderDeadline()));
+                    PgServices.of(store, writer, secrets, limiter, serverTls, clock, config.recorderDeadline())
+                            .withRevocations(revocations));
             opened.add(pg);
             LOG.info("PostgreSQL listening on {}:{}", hostForUrl(config.bind()), pg.port());
             LOG.info(

@@ -66,6 +66,7 @@ import javax.net.ssl.SSLEngine;
  *  SASL_INITIAL ──SASLInitialResponse──▶ (store lookup off-loop) ──▶ SASL_FINAL ──SASLResponse──▶ AUTHORIZING
  *  AUTHORIZING ──identity, token, connection, grant checked; session.start durable──▶ CONNECTING
  *  CONNECTING ──upstream login done, first ReadyForQuery relayed──▶ RELAY ⇄ RECORDING
+ *  RELAY ──statement after its token was revoked / identity disabled ({@link SessionPolicy})──▶ CLOSED
  *  any state ──error / close──▶ CLOSED (absorbing; session.end recorded once)
  * </pre>
  *
@@ -106,6 +107,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private final PgServices services;
     private final ClientAuthorizer authorizer;
     private final CancelRegistry cancels;
+    private final SessionPolicy policy;
     private final ExecutorService blocking;
     private final String sessionId = SessionIds.next();
     private final StartupDecoder startupDecoder = new StartupDecoder();
@@ -127,11 +129,19 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private BackendKeyData gatewayKey;
     private boolean terminating;
     private boolean ended;
+    /** Why access was withdrawn during the session (token revoked, identity disabled); null while it holds. */
+    private String withdrawn;
 
-    ClientSession(PgServices services, ClientAuthorizer authorizer, CancelRegistry cancels, ExecutorService blocking) {
+    ClientSession(
+            PgServices services,
+            ClientAuthorizer authorizer,
+            CancelRegistry cancels,
+            SessionPolicy policy,
+            ExecutorService blocking) {
         this.services = services;
         this.authorizer = authorizer;
         this.cancels = cancels;
+        this.policy = policy;
         this.blocking = blocking;
         this.frontend = new FrontendDecoder(services.limits(), FrontendPhase.NORMAL);
     }
@@ -346,6 +356,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         TokenRecord token = candidates.tokens().get(success.matchedIndex());
+        policy.watch(sessionId, candidates.identity().name(), token.id(), reason -> ctx.channel()
+                .eventLoop()
+                .execute(() -> withdrawn = reason));
         serverFinalMessage = success.serverFinalMessage();
         state = State.AUTHORIZING;
         offLoop(
@@ -502,6 +515,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                         refuse(PgErrors.PROTOCOL_VIOLATION, "unexpected message " + unknown + " after authentication");
                         return;
                     }
+                    if (withdrawn != null && tracker.statementOf(message) != null) {
+                        buf.release();
+                        refuseWithdrawn(tracker.statementOf(message));
+                        return;
+                    }
                     terminating |= message instanceof Terminate;
                     Event command = tracker.onFrontend(message);
                     if (command != null) {
@@ -589,6 +607,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         } else {
             services.recorder().appendBestEffort(result);
         }
+    }
+
+    /** Access was withdrawn during the session: the statement is refused, recorded as blocked, the session ends. */
+    private void refuseWithdrawn(String statement) {
+        String message = "not executed: " + withdrawn + " during the session";
+        Event blocked = session.event(EventKind.BLOCKED, services.clock())
+                .field("protocol", Value.of("postgres"))
+                .field("source", Value.of(source))
+                .field("sql", Value.of(statement))
+                .field("sqlstate", Value.of(PgErrors.INVALID_AUTHORIZATION))
+                .field("reason", Value.of(message))
+                .build();
+        recordResult(blocked);
+        fail(PgErrors.INVALID_AUTHORIZATION, message, "access withdrawn: " + withdrawn);
     }
 
     // ---- cancel ("Canceling Requests in Progress") ----
@@ -729,6 +761,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        policy.unwatch(sessionId);
         if (upstream != null) {
             upstream.close();
         }

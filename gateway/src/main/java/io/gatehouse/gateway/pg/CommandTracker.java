@@ -208,6 +208,22 @@ final class CommandTracker {
         }
     }
 
+    /**
+     * The statement text a Query, Execute or FunctionCall would run (for a refusal's record), or null for
+     * messages that run nothing.
+     */
+    String statementOf(FrontendMessage message) {
+        return switch (message) {
+            case Query query -> query.query();
+            case Execute execute -> {
+                Portal portal = portals.get(execute.portal());
+                yield portal == null || portal.query() == null ? "" : portal.query();
+            }
+            case FunctionCall call -> "function call, oid " + call.functionOid();
+            default -> null;
+        };
+    }
+
     /** A DataRow streamed in chunks (larger than the decoder's stream threshold) began. */
     void countRow() {
         Command command = headCommand();

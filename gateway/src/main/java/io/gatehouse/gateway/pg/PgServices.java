@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.pg;
 
 import io.gatehouse.gateway.recorder.Recorder;
+import io.gatehouse.gateway.security.AccessRevocations;
 import io.gatehouse.gateway.security.FailureRateLimiter;
 import io.gatehouse.gateway.security.SecretBox;
 import io.gatehouse.store.Store;
@@ -19,6 +20,7 @@ import javax.net.ssl.SSLContext;
  * @param limits bounds of the frontend and backend decoders (largest message, streaming threshold)
  * @param environment resolves {@code env:NAME} credential references (the gateway's own environment
  *     for the built-in connector)
+ * @param revocations where the admin API announces revoked tokens and disabled identities
  */
 public record PgServices(
         Store store,
@@ -30,7 +32,8 @@ public record PgServices(
         Duration recordingDeadline,
         UpstreamConnector connector,
         DecoderLimits limits,
-        Function<String, String> environment) {
+        Function<String, String> environment,
+        AccessRevocations revocations) {
     public PgServices {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(recorder, "recorder");
@@ -42,6 +45,7 @@ public record PgServices(
         Objects.requireNonNull(connector, "connector");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(revocations, "revocations");
     }
 
     /** The defaults: built-in connector (10 s connect timeout), default decoder limits, the process environment. */
@@ -63,11 +67,67 @@ public record PgServices(
                 recordingDeadline,
                 new BuiltInConnector(Duration.ofSeconds(10)),
                 DecoderLimits.defaults(),
-                System::getenv);
+                System::getenv,
+                new AccessRevocations());
     }
 
     public PgServices withRecorder(Recorder other) {
         return new PgServices(
-                store, other, secrets, limiter, tls, clock, recordingDeadline, connector, limits, environment);
+                store,
+                other,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                limits,
+                environment,
+                revocations);
+    }
+
+    public PgServices withRevocations(AccessRevocations other) {
+        return new PgServices(
+                store,
+                recorder,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                limits,
+                environment,
+                other);
+    }
+
+    public PgServices withEnvironment(Function<String, String> other) {
+        return new PgServices(
+                store,
+                recorder,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                limits,
+                other,
+                revocations);
+    }
+
+    public PgServices withLimits(DecoderLimits other) {
+        return new PgServices(
+                store,
+                recorder,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                other,
+                environment,
+                revocations);
     }
 }

@@ -133,17 +133,7 @@ class PgUpstreamAuthTest {
                 SSLContext.getDefault(),
                 Clock.systemUTC(),
                 Duration.ofSeconds(2));
-        PgServices services = new PgServices(
-                defaults.store(),
-                defaults.recorder(),
-                defaults.secrets(),
-                defaults.limiter(),
-                defaults.tls(),
-                defaults.clock(),
-                defaults.recordingDeadline(),
-                defaults.connector(),
-                defaults.limits(),
-                environment::get);
+        PgServices services = defaults.withEnvironment(environment::get);
         try (PgListener listener = PgListener.start("127.0.0.1", 0, services)) {
             String base = "jdbc:postgresql://127.0.0.1:" + listener.port() + "/";
             Properties login = new Properties();
