@@ -8,6 +8,7 @@ import io.gatehouse.gateway.auth.Authenticator;
 import io.gatehouse.gateway.config.GatewayConfig;
 import io.gatehouse.gateway.pg.PgListener;
 import io.gatehouse.gateway.pg.PgServices;
+import io.gatehouse.gateway.pg.PreviewLimits;
 import io.gatehouse.gateway.recorder.AuditLog;
 import io.gatehouse.gateway.recorder.LogWriter;
 import io.gatehouse.gateway.recorder.RecorderSettings;
@@ -22,6 +23,7 @@ import io.gatehouse.store.IdentityKind;
 import io.gatehouse.store.Role;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.StoreSettings;
+import io.gatehouse.wire.pg.DecoderLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -148,7 +150,9 @@ public final class Gateway implements AutoCloseable {
                     config.bind(),
                     config.pgPort(),
                     PgServices.of(store, writer, secrets, limiter, serverTls, clock, config.recorderDeadline())
-                            .withRevocations(revocations));
+                            .withRevocations(revocations)
+                            .withLimits(decoderLimits(config.pgMaxMessageSize()))
+                            .withPreview(new PreviewLimits(config.previewRows(), config.previewBytes())));
             opened.add(pg);
             LOG.info("PostgreSQL listening on {}:{}", hostForUrl(config.bind()), pg.port());
             LOG.info(
@@ -161,6 +165,13 @@ public final class Gateway implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /** The default decoder limits with the configured largest message (rows and COPY data still stream). */
+    private static DecoderLimits decoderLimits(int maxMessageSize) {
+        DecoderLimits defaults = DecoderLimits.defaults();
+        return new DecoderLimits(
+                maxMessageSize, Math.min(defaults.streamThreshold(), maxMessageSize - 4), defaults.chunkSize());
     }
 
     private static FirstStart bootstrap(AdminService admin, DataDirectory data) {

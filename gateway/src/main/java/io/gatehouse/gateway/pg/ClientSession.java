@@ -6,6 +6,7 @@ import io.gatehouse.audit.Value;
 import io.gatehouse.gateway.security.ScramException;
 import io.gatehouse.gateway.security.ScramServerExchange;
 import io.gatehouse.store.ConnectionRecord;
+import io.gatehouse.store.RecordingContent;
 import io.gatehouse.store.TokenRecord;
 import io.gatehouse.wire.pg.AuthenticationOk;
 import io.gatehouse.wire.pg.AuthenticationSASL;
@@ -390,7 +391,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 ? requestedDatabase
                 : record.database() != null ? record.database() : upstreamUser(record);
         session = new SessionContext(sessionId, source, identity, token.id(), record, database);
-        tracker = new CommandTracker(session, services.clock(), this::recordResult);
+        tracker = new CommandTracker(
+                session,
+                services.clock(),
+                this::recordResult,
+                record.content() == RecordingContent.FULL ? services.preview() : null);
         Event start = session.event(EventKind.SESSION_START, services.clock())
                 .field("protocol", Value.of("postgres"))
                 .field("source", Value.of(source))

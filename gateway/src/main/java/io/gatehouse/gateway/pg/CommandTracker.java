@@ -67,7 +67,7 @@ final class CommandTracker {
 
     private record Prepared(String query, List<Integer> typeOids) {}
 
-    private record Portal(String statement, String query, List<Value> parameters) {}
+    private record Portal(String statement, String query, List<Value> parameters, List<Short> resultFormats) {}
 
     /** One recorded command waiting for its outcome. */
     private static final class Command {
@@ -82,6 +82,16 @@ final class CommandTracker {
         long rowsReturned;
         /** Executes that ran this command's portal (more than one when a fetch size is used). */
         int fetches = 1;
+        /** The first rows returned; null unless the connection records content {@code full}. */
+        RowPreview preview;
+        /** The columns of the rows this command returns, when known, and the formats the client asked for. */
+        RowDescription description;
+
+        List<Short> resultFormats = List.of();
+        /** The statement an Execute's portal was bound from, and its text. */
+        String statement;
+
+        String sql;
 
         Command(long number, long startNanos) {
             this.number = number;
@@ -89,7 +99,12 @@ final class CommandTracker {
         }
     }
 
-    private record Pending(Kind kind, Command command) {}
+    /** {@code name}: for a Describe, {@code 'S'} or {@code 'P'} and the statement or portal name. */
+    private record Pending(Kind kind, Command command, String name) {
+        Pending(Kind kind, Command command) {
+            this(kind, command, null);
+        }
+    }
 
     private final SessionContext session;
     private final Clock clock;
@@ -99,12 +114,26 @@ final class CommandTracker {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Portals whose last Execute ended in PortalSuspended: the command a further Execute continues. */
     private final Map<String, Command> suspended = new HashMap<>();
+    /** Row descriptions from Describe 'S' replies, keyed {@code 'S' + name}. */
+    private final Map<String, RowDescription> descriptions = new HashMap<>();
+    /**
+     * The last row description seen per statement text: pgJDBC re-binds a statement it described before
+     * without describing it again, asking for binary results. Bounded: cleared when it grows past 1,000.
+     */
+    private final Map<String, RowDescription> descriptionsBySql = new HashMap<>();
+
+    private final PreviewLimits preview;
 
     private Command copyInProgress;
     private long commands;
 
-    /** {@code results} receives every {@code command.result} event as the outcome becomes known. */
-    CommandTracker(SessionContext session, Clock clock, Consumer<Event> results) {
+    /**
+     * {@code results} receives every {@code command.result} event as the outcome becomes known; {@code
+     * preview} caps the rows kept per statement, or is null for no preview (recording content {@code
+     * commands}).
+     */
+    CommandTracker(SessionContext session, Clock clock, Consumer<Event> results, PreviewLimits preview) {
+        this.preview = preview == null || preview.rows() == 0 ? null : preview;
         this.session = session;
         this.clock = clock;
         this.results = results;
@@ -139,7 +168,11 @@ final class CommandTracker {
                 closeSuspended(bind.portal()); // Bind replaces a portal of the same name
                 portals.put(
                         bind.portal(),
-                        new Portal(bind.statement(), prepared == null ? null : prepared.query(), parameters));
+                        new Portal(
+                                bind.statement(),
+                                prepared == null ? null : prepared.query(),
+                                parameters,
+                                bind.resultFormats()));
                 pending.add(new Pending(Kind.BIND, null));
             }
             case Execute execute -> {
@@ -158,7 +191,11 @@ final class CommandTracker {
                 }
                 Event event =
                         command(Kind.EXECUTE, "extended", portal.query(), portal.parameters(), portal.statement());
-                pending.peekLast().command().portal = execute.portal();
+                Command command = pending.peekLast().command();
+                command.portal = execute.portal();
+                command.resultFormats = portal.resultFormats();
+                command.statement = portal.statement();
+                command.sql = portal.query();
                 return event;
             }
             case FunctionCall call -> {
@@ -181,8 +218,9 @@ final class CommandTracker {
                         .field("database", Value.of(session.database()))
                         .build();
             }
-            case Describe ignored -> pending.add(new Pending(Kind.DESCRIBE, null));
+            case Describe describe -> pending.add(new Pending(Kind.DESCRIBE, null, describe.kind() + describe.name()));
             case Close close -> {
+                descriptions.remove(close.kind() + close.name());
                 if (close.kind() == 'S') {
                     statements.remove(close.name());
                 } else {
@@ -229,6 +267,34 @@ final class CommandTracker {
         Command command = headCommand();
         if (command != null) {
             command.rowsReturned++;
+            if (command.preview != null) {
+                command.preview.skipLarge();
+            }
+        }
+    }
+
+    /** The reply to a Describe, or (simple Query) the columns of the statement now running. */
+    private void onRowDescription(RowDescription description) {
+        Pending head = pending.peek();
+        if (head == null) {
+            return;
+        }
+        if (head.kind() == Kind.DESCRIBE) {
+            pending.poll();
+            if (head.name() != null && head.name().startsWith("S")) {
+                descriptions.put(head.name(), description);
+            } else if (head.name() != null) {
+                // Describe 'P': the portal's next Execute (queued after this Describe) returns these rows.
+                String portal = head.name().substring(1);
+                for (Pending next : pending) {
+                    if (next.kind() == Kind.EXECUTE && portal.equals(next.command().portal)) {
+                        next.command().description = description;
+                        break;
+                    }
+                }
+            }
+        } else if (head.command() != null) {
+            head.command().description = description;
         }
     }
 
@@ -238,7 +304,7 @@ final class CommandTracker {
             case io.gatehouse.wire.pg.ParseComplete ignored -> pop(Kind.PARSE);
             case io.gatehouse.wire.pg.BindComplete ignored -> pop(Kind.BIND);
             case io.gatehouse.wire.pg.CloseComplete ignored -> pop(Kind.CLOSE);
-            case RowDescription ignored -> pop(Kind.DESCRIBE);
+            case RowDescription description -> onRowDescription(description);
             case NoData ignored -> pop(Kind.DESCRIBE);
             case CommandComplete complete -> {
                 Pending head = pending.peek();
@@ -263,7 +329,27 @@ final class CommandTracker {
                     suspended.put(head.command().portal, head.command());
                 }
             }
-            case io.gatehouse.wire.pg.DataRow ignored -> countRow();
+            case io.gatehouse.wire.pg.DataRow row -> {
+                Command command = headCommand();
+                if (command != null) {
+                    command.rowsReturned++;
+                    if (command.preview != null) {
+                        if (command.description == null && command.portal != null) {
+                            // Looked up now, not at Execute: the Describe reply arrives after the Execute
+                            // was sent (pgJDBC pipelines Parse/Describe/Bind/Execute), but before its rows.
+                            command.description = descriptions.getOrDefault(
+                                    "S" + command.statement, descriptionsBySql.get(command.sql));
+                        }
+                        if (command.rowsReturned == 1 && command.description != null && command.sql != null) {
+                            if (descriptionsBySql.size() > 1_000) {
+                                descriptionsBySql.clear();
+                            }
+                            descriptionsBySql.put(command.sql, command.description);
+                        }
+                        command.preview.add(row, command.description, command.resultFormats);
+                    }
+                }
+            }
             case io.gatehouse.wire.pg.CopyInResponse ignored -> copyInProgress = headCommand();
             case io.gatehouse.wire.pg.CopyOutResponse ignored -> copyInProgress = headCommand();
             case CopyData data -> countCopy(data.data().length());
@@ -291,6 +377,9 @@ final class CommandTracker {
 
     private Event command(Kind kind, String protocol, String sql, List<Value> parameters, String statement) {
         Command command = new Command(++commands, System.nanoTime());
+        if (preview != null) {
+            command.preview = new RowPreview(preview);
+        }
         pending.add(new Pending(kind, command));
         Event.Builder event = session.event(EventKind.COMMAND, clock)
                 .field("command", new Value.Int(command.number))
@@ -409,6 +498,10 @@ final class CommandTracker {
         }
         if (command.fetches > 1) {
             event.field("fetches", new Value.Int(command.fetches));
+        }
+        if (command.preview != null && !command.preview.isEmpty()) {
+            event.field("preview", command.preview.rows());
+            event.field("preview_truncated", new Value.Bool(command.preview.truncated()));
         }
         if (command.copyBytes > 0) {
             event.field("copy_bytes", new Value.Int(command.copyBytes));

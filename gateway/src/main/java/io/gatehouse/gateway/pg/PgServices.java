@@ -21,6 +21,7 @@ import javax.net.ssl.SSLContext;
  * @param environment resolves {@code env:NAME} credential references (the gateway's own environment
  *     for the built-in connector)
  * @param revocations where the admin API announces revoked tokens and disabled identities
+ * @param preview caps of the row preview recorded for connections with recording content {@code full}
  */
 public record PgServices(
         Store store,
@@ -33,7 +34,8 @@ public record PgServices(
         UpstreamConnector connector,
         DecoderLimits limits,
         Function<String, String> environment,
-        AccessRevocations revocations) {
+        AccessRevocations revocations,
+        PreviewLimits preview) {
     public PgServices {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(recorder, "recorder");
@@ -46,6 +48,7 @@ public record PgServices(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(revocations, "revocations");
+        Objects.requireNonNull(preview, "preview");
     }
 
     /** The defaults: built-in connector (10 s connect timeout), default decoder limits, the process environment. */
@@ -68,7 +71,8 @@ public record PgServices(
                 new BuiltInConnector(Duration.ofSeconds(10)),
                 DecoderLimits.defaults(),
                 System::getenv,
-                new AccessRevocations());
+                new AccessRevocations(),
+                PreviewLimits.defaults());
     }
 
     public PgServices withRecorder(Recorder other) {
@@ -83,7 +87,8 @@ public record PgServices(
                 connector,
                 limits,
                 environment,
-                revocations);
+                revocations,
+                preview);
     }
 
     public PgServices withRevocations(AccessRevocations other) {
@@ -98,7 +103,8 @@ public record PgServices(
                 connector,
                 limits,
                 environment,
-                other);
+                other,
+                preview);
     }
 
     public PgServices withEnvironment(Function<String, String> other) {
@@ -113,7 +119,8 @@ public record PgServices(
                 connector,
                 limits,
                 other,
-                revocations);
+                revocations,
+                preview);
     }
 
     public PgServices withLimits(DecoderLimits other) {
@@ -128,6 +135,23 @@ public record PgServices(
                 connector,
                 other,
                 environment,
-                revocations);
+                revocations,
+                preview);
+    }
+
+    public PgServices withPreview(PreviewLimits other) {
+        return new PgServices(
+                store,
+                recorder,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                limits,
+                environment,
+                revocations,
+                other);
     }
 }
