@@ -93,6 +93,8 @@ import javax.net.ssl.SSLEngine;
  */
 final class ClientSession extends ChannelInboundHandlerAdapter {
     static final int STARTUP_TIMEOUT_SECONDS = 60;
+    /** How long a refused oversized message is drained before the connection is closed regardless. */
+    static final int DRAIN_SECONDS = 5;
 
     private enum State {
         STARTUP,
@@ -132,6 +134,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean ended;
     /** Why access was withdrawn during the session (token revoked, identity disabled); null while it holds. */
     private String withdrawn;
+    /** Set when the refusal must read and discard the client's remaining bytes before closing. */
+    private boolean drainBeforeClose;
 
     ClientSession(
             PgServices services,
@@ -500,7 +504,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     void upstreamClosed() {
         if (terminating || state == State.CLOSED) {
-            ctx.close();
+            if (!drainBeforeClose) { // else the drain's scheduled close ends the client connection
+                ctx.close();
+            }
             return;
         }
         fail(PgErrors.CONNECTION_FAILURE, "the database closed the connection", "upstream closed");
@@ -700,6 +706,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void violation(ProtocolViolation violation) {
         boolean tooLarge = violation.length() > services.limits().maxMessageLength();
+        // The client is likely still sending the oversized message: closing with unread bytes makes the
+        // kernel send RST, which can destroy the ErrorResponse before the client reads it (it would then
+        // see only "connection reset"). So the rest is read and discarded until the client closes.
+        drainBeforeClose = tooLarge;
         refuse(
                 tooLarge ? PgErrors.TOO_LARGE : PgErrors.PROTOCOL_VIOLATION,
                 tooLarge
@@ -741,7 +751,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.CLOSED;
-        ctx.writeAndFlush(PgErrors.encode(PgErrors.fatal(sqlState, message))).addListener(ChannelFutureListener.CLOSE);
+        if (drainBeforeClose) {
+            ctx.writeAndFlush(PgErrors.encode(PgErrors.fatal(sqlState, message)));
+            ctx.channel().config().setAutoRead(true); // CLOSED: every read is released unread
+            ctx.executor().schedule(() -> ctx.close(), DRAIN_SECONDS, TimeUnit.SECONDS);
+        } else {
+            ctx.writeAndFlush(PgErrors.encode(PgErrors.fatal(sqlState, message)))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
         if (upstream != null) {
             upstream.close();
         }
