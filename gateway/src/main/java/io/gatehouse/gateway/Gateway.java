@@ -8,9 +8,11 @@ import io.gatehouse.gateway.auth.Authenticator;
 import io.gatehouse.gateway.config.GatewayConfig;
 import io.gatehouse.gateway.pg.PgListener;
 import io.gatehouse.gateway.pg.PgServices;
+import io.gatehouse.gateway.pg.PreviewLimits;
 import io.gatehouse.gateway.recorder.AuditLog;
 import io.gatehouse.gateway.recorder.LogWriter;
 import io.gatehouse.gateway.recorder.RecorderSettings;
+import io.gatehouse.gateway.security.AccessRevocations;
 import io.gatehouse.gateway.security.DevCertificateAuthority;
 import io.gatehouse.gateway.security.FailureRateLimiter;
 import io.gatehouse.gateway.security.FileSecrets;
@@ -21,6 +23,7 @@ import io.gatehouse.store.IdentityKind;
 import io.gatehouse.store.Role;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.StoreSettings;
+import io.gatehouse.wire.pg.DecoderLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -111,7 +114,9 @@ public final class Gateway implements AutoCloseable {
             LogWriter writer = AuditLog.open(origin, store.log(), signer, recorderSettings, clock);
             opened.add(writer);
 
-            AdminService admin = new AdminService(store, writer, secrets, clock, config.recorderDeadline());
+            AccessRevocations revocations = new AccessRevocations();
+            AdminService admin =
+                    new AdminService(store, writer, secrets, clock, config.recorderDeadline(), revocations);
             FailureRateLimiter limiter = new FailureRateLimiter(
                     new FailureRateLimiter.Policy(
                             config.authMaxFailures(),
@@ -144,7 +149,10 @@ public final class Gateway implements AutoCloseable {
             PgListener pg = PgListener.start(
                     config.bind(),
                     config.pgPort(),
-                    PgServices.of(store, writer, secrets, limiter, serverTls, clock, config.recorderDeadline()));
+                    PgServices.of(store, writer, secrets, limiter, serverTls, clock, config.recorderDeadline())
+                            .withRevocations(revocations)
+                            .withLimits(decoderLimits(config.pgMaxMessageSize()))
+                            .withPreview(new PreviewLimits(config.previewRows(), config.previewBytes())));
             opened.add(pg);
             LOG.info("PostgreSQL listening on {}:{}", hostForUrl(config.bind()), pg.port());
             LOG.info(
@@ -157,6 +165,13 @@ public final class Gateway implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /** The default decoder limits with the configured largest message (rows and COPY data still stream). */
+    private static DecoderLimits decoderLimits(int maxMessageSize) {
+        DecoderLimits defaults = DecoderLimits.defaults();
+        return new DecoderLimits(
+                maxMessageSize, Math.min(defaults.streamThreshold(), maxMessageSize - 4), defaults.chunkSize());
     }
 
     private static FirstStart bootstrap(AdminService admin, DataDirectory data) {

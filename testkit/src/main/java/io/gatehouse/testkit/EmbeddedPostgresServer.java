@@ -3,6 +3,8 @@ package io.gatehouse.testkit;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,14 +65,77 @@ public final class EmbeddedPostgresServer {
         return start(true);
     }
 
+    /**
+     * A separate server that requires a password from every role but the superuser, one authentication
+     * method per role (PostgreSQL docs, "The pg_hba.conf File"): {@link PasswordRoles#SCRAM} logs in with
+     * scram-sha-256, {@link PasswordRoles#MD5} with md5 (its password is stored as an MD5 hash, else the
+     * server would silently upgrade the exchange to SCRAM), {@link PasswordRoles#CLEARTEXT} with password.
+     * The superuser keeps trust on loopback so that tests can set up databases. Stopped at JVM exit.
+     */
+    public static EmbeddedPostgresServer startWithPasswordAuth() {
+        Path hba;
+        try {
+            hba = Files.createTempFile("gatehouse-pg-hba-", ".conf");
+            hba.toFile().deleteOnExit();
+            Files.writeString(
+                    hba,
+                    String.join(
+                            "\n",
+                            "# written by EmbeddedPostgresServer.startWithPasswordAuth",
+                            "local all " + SUPERUSER + " trust",
+                            "host all " + SUPERUSER + " 127.0.0.1/32 trust",
+                            "host all " + SUPERUSER + " ::1/128 trust",
+                            "host all " + PasswordRoles.SCRAM + " 127.0.0.1/32 scram-sha-256",
+                            "host all " + PasswordRoles.MD5 + " 127.0.0.1/32 md5",
+                            "host all " + PasswordRoles.CLEARTEXT + " 127.0.0.1/32 password",
+                            ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a pg_hba.conf for the password-auth server", e);
+        }
+        EmbeddedPostgresServer server = start(false, hba);
+        server.createRole(PasswordRoles.SCRAM, "scram-sha-256");
+        server.createRole(PasswordRoles.MD5, "md5");
+        server.createRole(PasswordRoles.CLEARTEXT, "scram-sha-256");
+        return server;
+    }
+
+    /** The roles of {@link #startWithPasswordAuth()}; each one's password is {@link #PASSWORD}. */
+    public static final class PasswordRoles {
+        public static final String SCRAM = "gh_scram_role";
+        public static final String MD5 = "gh_md5_role";
+        public static final String CLEARTEXT = "gh_cleartext_role";
+        /** Distinct from every role name, so a test can assert it never appears in events or errors. */
+        public static final String PASSWORD = "S3cret-upstream-pw";
+
+        private PasswordRoles() {}
+    }
+
+    private void createRole(String role, String encryption) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            // Constants only (role names and password above): no quoting issue can arise.
+            statement.execute("SET password_encryption = '" + encryption + "'");
+            statement.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + PasswordRoles.PASSWORD + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create role '" + role + "' on port " + port(), e);
+        }
+    }
+
     private static EmbeddedPostgresServer start() {
         return start(false);
     }
 
     private static EmbeddedPostgresServer start(boolean durable) {
+        return start(durable, null);
+    }
+
+    private static EmbeddedPostgresServer start(boolean durable, Path hbaFile) {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setServerConfig("listen_addresses", "127.0.0.1")
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (hbaFile != null) {
+                builder.setServerConfig("hba_file", hbaFile.toString());
+            }
+            EmbeddedPostgres postgres = builder.setServerConfig("listen_addresses", "127.0.0.1")
                     // Tests run many small transactions; fsync would only measure the disk.
                     .setServerConfig("fsync", durable ? "on" : "off")
                     .setServerConfig("synchronous_commit", "on")

@@ -3,6 +3,7 @@ package io.gatehouse.gateway.admin;
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.Value;
 import io.gatehouse.gateway.recorder.Recorder;
+import io.gatehouse.gateway.security.AccessRevocations;
 import io.gatehouse.gateway.security.MintedToken;
 import io.gatehouse.gateway.security.ScramSha256;
 import io.gatehouse.gateway.security.ScramVerifier;
@@ -44,8 +45,21 @@ public final class AdminService {
     private final Clock clock;
     private final Duration deadline;
     private final AdminEvents events;
+    private final AccessRevocations revocations;
 
     public AdminService(Store store, Recorder recorder, SecretBox secrets, Clock clock, Duration deadline) {
+        this(store, recorder, secrets, clock, deadline, new AccessRevocations());
+    }
+
+    /** {@code revocations} hears of every revoked token and disabled identity, once the store has it. */
+    public AdminService(
+            Store store,
+            Recorder recorder,
+            SecretBox secrets,
+            Clock clock,
+            Duration deadline,
+            AccessRevocations revocations) {
+        this.revocations = revocations;
         this.store = store;
         this.recorder = recorder;
         this.secrets = secrets;
@@ -107,7 +121,11 @@ public final class AdminService {
                 name,
                 AdminEvents.of(before),
                 AdminEvents.of(after));
-        return recordThenApply(actor, event, () -> store.identities().setDisabled(name, disabled));
+        Identity result = recordThenApply(actor, event, () -> store.identities().setDisabled(name, disabled));
+        if (disabled) {
+            revocations.identityDisabled(name);
+        }
+        return result;
     }
 
     // ---- tokens ----
@@ -204,6 +222,7 @@ public final class AdminService {
         Event event = events.event(
                 actor, "token.revoke", tokenId, AdminEvents.of(before, owner), AdminEvents.of(after, owner));
         recordThenApply(actor, event, () -> store.tokens().revoke(tokenId, now));
+        revocations.tokenRevoked(tokenId, before.prefix());
         return after;
     }
 

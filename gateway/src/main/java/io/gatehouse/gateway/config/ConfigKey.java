@@ -15,6 +15,10 @@ public enum ConfigKey {
     BIND("bind", "127.0.0.1", "address every listener binds to"),
     API_PORT("api.port", "8443", "HTTPS port of the REST API and web UI"),
     PG_PORT("pg.port", "15432", "PostgreSQL protocol listener port"),
+    PG_MAX_MESSAGE_SIZE(
+            "pg.max-message-size",
+            "64MiB",
+            "largest PostgreSQL message buffered whole (bytes, or with KiB/MiB); larger ones end the session with 54000"),
     TUNNEL_PORT("tunnel.port", "8009", "port connectors dial in to"),
     STORE_URL("store.url", "", "jdbc:sqlite:PATH or jdbc:postgresql://...; empty = SQLite in the data directory"),
     STORE_USERNAME("store.username", "", "user for a PostgreSQL store"),
@@ -28,6 +32,10 @@ public enum ConfigKey {
     TLS_CERT("tls.cert", "", "PEM server certificate chain; empty = the generated dev CA's certificate"),
     TLS_KEY("tls.key", "", "PEM private key for tls.cert"),
     SECRET_KEY("secret.key", "", "base64 AES-256 key for stored credentials; empty = DATA/secret.key"),
+    RECORDING_PREVIEW_ROWS(
+            "recording.preview-rows", "100", "rows of each result recorded for connections recording content 'full'"),
+    RECORDING_PREVIEW_BYTES(
+            "recording.preview-bytes", "64KiB", "most bytes of each result's preview (bytes, or with KiB/MiB)"),
     AUTH_MAX_FAILURES("auth.max-failures", "5", "failed logins from one address before it is locked out"),
     AUTH_LOCKOUT("auth.lockout", "1m", "first lockout; doubles per further failure, up to 15 minutes");
 

@@ -30,9 +30,13 @@ public record GatewayConfig(
         Optional<Path> tlsKey,
         Optional<String> secretKey,
         int authMaxFailures,
-        Duration authLockout) {
+        Duration authLockout,
+        int pgMaxMessageSize,
+        int previewRows,
+        int previewBytes) {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)(KiB|MiB)?");
 
     static GatewayConfig from(Map<ConfigKey, String> values) {
         Optional<Path> cert = optional(values, ConfigKey.TLS_CERT).map(Path::of);
@@ -60,7 +64,10 @@ public record GatewayConfig(
                 key,
                 optional(values, ConfigKey.SECRET_KEY),
                 positive(values, ConfigKey.AUTH_MAX_FAILURES),
-                duration(values, ConfigKey.AUTH_LOCKOUT));
+                duration(values, ConfigKey.AUTH_LOCKOUT),
+                size(values, ConfigKey.PG_MAX_MESSAGE_SIZE, 1024),
+                nonNegative(values, ConfigKey.RECORDING_PREVIEW_ROWS),
+                size(values, ConfigKey.RECORDING_PREVIEW_BYTES, 0));
     }
 
     /** Parses {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 30d}. */
@@ -102,6 +109,35 @@ public record GatewayConfig(
             throw new ConfigException(key.key() + " must be a positive number, not " + n);
         }
         return n;
+    }
+
+    private static int nonNegative(Map<ConfigKey, String> values, ConfigKey key) {
+        int n = integer(values, key);
+        if (n < 0) {
+            throw new ConfigException(key.key() + " must not be negative, got " + n);
+        }
+        return n;
+    }
+
+    /** {@code 1048576}, {@code 64KiB}, {@code 64MiB}; at least {@code minimum} and below 2 GiB. */
+    private static int size(Map<ConfigKey, String> values, ConfigKey key, int minimum) {
+        String text = required(values, key);
+        Matcher m = SIZE.matcher(text.trim());
+        if (!m.matches()) {
+            throw new ConfigException(key.key() + " must be a size such as 65536, 64KiB or 64MiB, not '" + text + "'");
+        }
+        long unit = m.group(2) == null ? 1 : m.group(2).equals("KiB") ? 1024 : 1024 * 1024;
+        long n;
+        try {
+            n = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            n = Long.MAX_VALUE;
+        }
+        if (n < minimum || n > Integer.MAX_VALUE) {
+            throw new ConfigException(
+                    key.key() + " must be between " + minimum + " bytes and 2 GiB, not '" + text + "'");
+        }
+        return (int) n;
     }
 
     private static int integer(Map<ConfigKey, String> values, ConfigKey key) {

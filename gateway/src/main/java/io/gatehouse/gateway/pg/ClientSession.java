@@ -6,6 +6,7 @@ import io.gatehouse.audit.Value;
 import io.gatehouse.gateway.security.ScramException;
 import io.gatehouse.gateway.security.ScramServerExchange;
 import io.gatehouse.store.ConnectionRecord;
+import io.gatehouse.store.RecordingContent;
 import io.gatehouse.store.TokenRecord;
 import io.gatehouse.wire.pg.AuthenticationOk;
 import io.gatehouse.wire.pg.AuthenticationSASL;
@@ -66,6 +67,7 @@ import javax.net.ssl.SSLEngine;
  *  SASL_INITIAL ──SASLInitialResponse──▶ (store lookup off-loop) ──▶ SASL_FINAL ──SASLResponse──▶ AUTHORIZING
  *  AUTHORIZING ──identity, token, connection, grant checked; session.start durable──▶ CONNECTING
  *  CONNECTING ──upstream login done, first ReadyForQuery relayed──▶ RELAY ⇄ RECORDING
+ *  RELAY ──statement after its token was revoked / identity disabled ({@link SessionPolicy})──▶ CLOSED
  *  any state ──error / close──▶ CLOSED (absorbing; session.end recorded once)
  * </pre>
  *
@@ -91,6 +93,8 @@ import javax.net.ssl.SSLEngine;
  */
 final class ClientSession extends ChannelInboundHandlerAdapter {
     static final int STARTUP_TIMEOUT_SECONDS = 60;
+    /** How long a refused oversized message is drained before the connection is closed regardless. */
+    static final int DRAIN_SECONDS = 5;
 
     private enum State {
         STARTUP,
@@ -106,6 +110,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private final PgServices services;
     private final ClientAuthorizer authorizer;
     private final CancelRegistry cancels;
+    private final SessionPolicy policy;
     private final ExecutorService blocking;
     private final String sessionId = SessionIds.next();
     private final StartupDecoder startupDecoder = new StartupDecoder();
@@ -127,11 +132,21 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private BackendKeyData gatewayKey;
     private boolean terminating;
     private boolean ended;
+    /** Why access was withdrawn during the session (token revoked, identity disabled); null while it holds. */
+    private String withdrawn;
+    /** Set when the refusal must read and discard the client's remaining bytes before closing. */
+    private boolean drainBeforeClose;
 
-    ClientSession(PgServices services, ClientAuthorizer authorizer, CancelRegistry cancels, ExecutorService blocking) {
+    ClientSession(
+            PgServices services,
+            ClientAuthorizer authorizer,
+            CancelRegistry cancels,
+            SessionPolicy policy,
+            ExecutorService blocking) {
         this.services = services;
         this.authorizer = authorizer;
         this.cancels = cancels;
+        this.policy = policy;
         this.blocking = blocking;
         this.frontend = new FrontendDecoder(services.limits(), FrontendPhase.NORMAL);
     }
@@ -346,6 +361,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         TokenRecord token = candidates.tokens().get(success.matchedIndex());
+        policy.watch(sessionId, candidates.identity().name(), token.id(), reason -> ctx.channel()
+                .eventLoop()
+                .execute(() -> withdrawn = reason));
         serverFinalMessage = success.serverFinalMessage();
         state = State.AUTHORIZING;
         offLoop(
@@ -377,7 +395,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 ? requestedDatabase
                 : record.database() != null ? record.database() : upstreamUser(record);
         session = new SessionContext(sessionId, source, identity, token.id(), record, database);
-        tracker = new CommandTracker(session, services.clock(), this::recordResult);
+        tracker = new CommandTracker(
+                session,
+                services.clock(),
+                this::recordResult,
+                record.content() == RecordingContent.FULL ? services.preview() : null);
         Event start = session.event(EventKind.SESSION_START, services.clock())
                 .field("protocol", Value.of("postgres"))
                 .field("source", Value.of(source))
@@ -463,11 +485,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     void upstreamRefused(ErrorResponse error) {
+        String sqlState = String.valueOf(error.sqlState());
+        // Class 28 (invalid_authorization_specification): the stored credential is wrong, not the client's
+        // token, so the client gets 08006 rather than a 28xxx it would read as "your password is wrong".
+        boolean authentication = sqlState.startsWith("28");
+        String what = authentication ? "upstream authentication failed" : "upstream login refused";
         fail(
-                PgErrors.CANNOT_CONNECT,
-                "connection \"" + session.connection().name() + "\": the database refused the gateway's login: "
-                        + error.message() + " (SQLSTATE " + error.sqlState() + ")",
-                "upstream login refused");
+                authentication ? PgErrors.CONNECTION_FAILURE : PgErrors.CANNOT_CONNECT,
+                "connection \"" + session.connection().name() + "\": " + what + " as database user \""
+                        + upstreamUser(session.connection()) + "\": " + error.message() + " (SQLSTATE " + sqlState
+                        + ")",
+                what + " (SQLSTATE " + sqlState + ")");
     }
 
     void upstreamFailed(String message) {
@@ -476,7 +504,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     void upstreamClosed() {
         if (terminating || state == State.CLOSED) {
-            ctx.close();
+            if (!drainBeforeClose) { // else the drain's scheduled close ends the client connection
+                ctx.close();
+            }
             return;
         }
         fail(PgErrors.CONNECTION_FAILURE, "the database closed the connection", "upstream closed");
@@ -494,6 +524,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                     if (message instanceof Unknown unknown) {
                         buf.release();
                         refuse(PgErrors.PROTOCOL_VIOLATION, "unexpected message " + unknown + " after authentication");
+                        return;
+                    }
+                    if (withdrawn != null && tracker.statementOf(message) != null) {
+                        buf.release();
+                        refuseWithdrawn(tracker.statementOf(message));
                         return;
                     }
                     terminating |= message instanceof Terminate;
@@ -553,6 +588,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 case Decoded.StreamStart<BackendMessage> stream -> {
                     if (stream.tag() == 'd') {
                         tracker.countCopy(stream.payloadLength());
+                    } else if (stream.tag() == 'D') {
+                        tracker.countRow();
                     }
                 }
                 case Decoded.StreamChunk<BackendMessage> ignored -> {}
@@ -581,6 +618,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         } else {
             services.recorder().appendBestEffort(result);
         }
+    }
+
+    /** Access was withdrawn during the session: the statement is refused, recorded as blocked, the session ends. */
+    private void refuseWithdrawn(String statement) {
+        String message = "not executed: " + withdrawn + " during the session";
+        Event blocked = session.event(EventKind.BLOCKED, services.clock())
+                .field("protocol", Value.of("postgres"))
+                .field("source", Value.of(source))
+                .field("sql", Value.of(statement))
+                .field("sqlstate", Value.of(PgErrors.INVALID_AUTHORIZATION))
+                .field("reason", Value.of(message))
+                .build();
+        recordResult(blocked);
+        fail(PgErrors.INVALID_AUTHORIZATION, message, "access withdrawn: " + withdrawn);
     }
 
     // ---- cancel ("Canceling Requests in Progress") ----
@@ -655,6 +706,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void violation(ProtocolViolation violation) {
         boolean tooLarge = violation.length() > services.limits().maxMessageLength();
+        // The client is likely still sending the oversized message: closing with unread bytes makes the
+        // kernel send RST, which can destroy the ErrorResponse before the client reads it (it would then
+        // see only "connection reset"). So the rest is read and discarded until the client closes.
+        drainBeforeClose = tooLarge;
         refuse(
                 tooLarge ? PgErrors.TOO_LARGE : PgErrors.PROTOCOL_VIOLATION,
                 tooLarge
@@ -696,7 +751,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.CLOSED;
-        ctx.writeAndFlush(PgErrors.encode(PgErrors.fatal(sqlState, message))).addListener(ChannelFutureListener.CLOSE);
+        if (drainBeforeClose) {
+            ctx.writeAndFlush(PgErrors.encode(PgErrors.fatal(sqlState, message)));
+            ctx.channel().config().setAutoRead(true); // CLOSED: every read is released unread
+            ctx.executor().schedule(() -> ctx.close(), DRAIN_SECONDS, TimeUnit.SECONDS);
+        } else {
+            ctx.writeAndFlush(PgErrors.encode(PgErrors.fatal(sqlState, message)))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
         if (upstream != null) {
             upstream.close();
         }
@@ -721,6 +783,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        policy.unwatch(sessionId);
         if (upstream != null) {
             upstream.close();
         }

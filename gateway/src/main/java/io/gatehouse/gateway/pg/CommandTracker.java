@@ -41,6 +41,9 @@ import java.util.function.Consumer;
  * (OID 0: text rendering for text format, hex for binary); Execute runs a portal and is what gets recorded,
  * so a statement parsed once and executed a thousand times yields a thousand events with their own
  * parameters. Named portals last until the transaction ends, so they are forgotten at ReadyForQuery 'I'.
+ * An Execute with a row limit (pgJDBC's fetch size) that ends in PortalSuspended is continued by the next
+ * Execute of the same portal: that is the same statement fetching more rows, so it is not recorded again;
+ * the statement's one result counts the DataRows of every fetch (each fetch's tag counts only its own).
  *
  * <p><b>Matching replies</b> (after pgJDBC's QueryExecutorImpl). Replies come strictly in request order, so
  * every frontend message that draws a reply is queued (FIFO) and each backend message resolves the head:
@@ -64,7 +67,7 @@ final class CommandTracker {
 
     private record Prepared(String query, List<Integer> typeOids) {}
 
-    private record Portal(String statement, String query, List<Value> parameters) {}
+    private record Portal(String statement, String query, List<Value> parameters, List<Short> resultFormats) {}
 
     /** One recorded command waiting for its outcome. */
     private static final class Command {
@@ -73,6 +76,22 @@ final class CommandTracker {
         final List<String> tags = new ArrayList<>();
         ErrorResponse error;
         long copyBytes;
+        /** The portal an Execute ran, so that a suspended one can be continued. */
+        String portal;
+        /** DataRow messages received: the row count of a portal fetched by several Executes. */
+        long rowsReturned;
+        /** Executes that ran this command's portal (more than one when a fetch size is used). */
+        int fetches = 1;
+        /** The first rows returned; null unless the connection records content {@code full}. */
+        RowPreview preview;
+        /** The columns of the rows this command returns, when known, and the formats the client asked for. */
+        RowDescription description;
+
+        List<Short> resultFormats = List.of();
+        /** The statement an Execute's portal was bound from, and its text. */
+        String statement;
+
+        String sql;
 
         Command(long number, long startNanos) {
             this.number = number;
@@ -80,7 +99,12 @@ final class CommandTracker {
         }
     }
 
-    private record Pending(Kind kind, Command command) {}
+    /** {@code name}: for a Describe, {@code 'S'} or {@code 'P'} and the statement or portal name. */
+    private record Pending(Kind kind, Command command, String name) {
+        Pending(Kind kind, Command command) {
+            this(kind, command, null);
+        }
+    }
 
     private final SessionContext session;
     private final Clock clock;
@@ -88,11 +112,28 @@ final class CommandTracker {
     private final Map<String, Prepared> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Portals whose last Execute ended in PortalSuspended: the command a further Execute continues. */
+    private final Map<String, Command> suspended = new HashMap<>();
+    /** Row descriptions from Describe 'S' replies, keyed {@code 'S' + name}. */
+    private final Map<String, RowDescription> descriptions = new HashMap<>();
+    /**
+     * The last row description seen per statement text: pgJDBC re-binds a statement it described before
+     * without describing it again, asking for binary results. Bounded: cleared when it grows past 1,000.
+     */
+    private final Map<String, RowDescription> descriptionsBySql = new HashMap<>();
+
+    private final PreviewLimits preview;
+
     private Command copyInProgress;
     private long commands;
 
-    /** {@code results} receives every {@code command.result} event as the outcome becomes known. */
-    CommandTracker(SessionContext session, Clock clock, Consumer<Event> results) {
+    /**
+     * {@code results} receives every {@code command.result} event as the outcome becomes known; {@code
+     * preview} caps the rows kept per statement, or is null for no preview (recording content {@code
+     * commands}).
+     */
+    CommandTracker(SessionContext session, Clock clock, Consumer<Event> results, PreviewLimits preview) {
+        this.preview = preview == null || preview.rows() == 0 ? null : preview;
         this.session = session;
         this.clock = clock;
         this.results = results;
@@ -124,12 +165,25 @@ final class CommandTracker {
                     String text = ParameterRenderer.render(oid, bind.parameterFormat(i), value);
                     parameters.add(text == null ? new Value.Null() : Value.of(text));
                 }
+                closeSuspended(bind.portal()); // Bind replaces a portal of the same name
                 portals.put(
                         bind.portal(),
-                        new Portal(bind.statement(), prepared == null ? null : prepared.query(), parameters));
+                        new Portal(
+                                bind.statement(),
+                                prepared == null ? null : prepared.query(),
+                                parameters,
+                                bind.resultFormats()));
                 pending.add(new Pending(Kind.BIND, null));
             }
             case Execute execute -> {
+                Command continued = suspended.remove(execute.portal());
+                if (continued != null) {
+                    // The same statement fetching its next rows (a fetch size): already recorded, one
+                    // command per statement, and its result counts the rows of every fetch.
+                    continued.fetches++;
+                    pending.add(new Pending(Kind.EXECUTE, continued));
+                    return null;
+                }
                 Portal portal = portals.get(execute.portal());
                 if (portal == null) {
                     // Unknown to us means unknown to the server too: it will answer with an error.
@@ -137,6 +191,11 @@ final class CommandTracker {
                 }
                 Event event =
                         command(Kind.EXECUTE, "extended", portal.query(), portal.parameters(), portal.statement());
+                Command command = pending.peekLast().command();
+                command.portal = execute.portal();
+                command.resultFormats = portal.resultFormats();
+                command.statement = portal.statement();
+                command.sql = portal.query();
                 return event;
             }
             case FunctionCall call -> {
@@ -159,12 +218,14 @@ final class CommandTracker {
                         .field("database", Value.of(session.database()))
                         .build();
             }
-            case Describe ignored -> pending.add(new Pending(Kind.DESCRIBE, null));
+            case Describe describe -> pending.add(new Pending(Kind.DESCRIBE, null, describe.kind() + describe.name()));
             case Close close -> {
+                descriptions.remove(close.kind() + close.name());
                 if (close.kind() == 'S') {
                     statements.remove(close.name());
                 } else {
                     portals.remove(close.name());
+                    closeSuspended(close.name());
                 }
                 pending.add(new Pending(Kind.CLOSE, null));
             }
@@ -185,13 +246,65 @@ final class CommandTracker {
         }
     }
 
+    /**
+     * The statement text a Query, Execute or FunctionCall would run (for a refusal's record), or null for
+     * messages that run nothing.
+     */
+    String statementOf(FrontendMessage message) {
+        return switch (message) {
+            case Query query -> query.query();
+            case Execute execute -> {
+                Portal portal = portals.get(execute.portal());
+                yield portal == null || portal.query() == null ? "" : portal.query();
+            }
+            case FunctionCall call -> "function call, oid " + call.functionOid();
+            default -> null;
+        };
+    }
+
+    /** A DataRow streamed in chunks (larger than the decoder's stream threshold) began. */
+    void countRow() {
+        Command command = headCommand();
+        if (command != null) {
+            command.rowsReturned++;
+            if (command.preview != null) {
+                command.preview.skipLarge();
+            }
+        }
+    }
+
+    /** The reply to a Describe, or (simple Query) the columns of the statement now running. */
+    private void onRowDescription(RowDescription description) {
+        Pending head = pending.peek();
+        if (head == null) {
+            return;
+        }
+        if (head.kind() == Kind.DESCRIBE) {
+            pending.poll();
+            if (head.name() != null && head.name().startsWith("S")) {
+                descriptions.put(head.name(), description);
+            } else if (head.name() != null) {
+                // Describe 'P': the portal's next Execute (queued after this Describe) returns these rows.
+                String portal = head.name().substring(1);
+                for (Pending next : pending) {
+                    if (next.kind() == Kind.EXECUTE && portal.equals(next.command().portal)) {
+                        next.command().description = description;
+                        break;
+                    }
+                }
+            }
+        } else if (head.command() != null) {
+            head.command().description = description;
+        }
+    }
+
     /** Resolves pending requests with a reply that was received from upstream. */
     void onBackend(BackendMessage message) {
         switch (message) {
             case io.gatehouse.wire.pg.ParseComplete ignored -> pop(Kind.PARSE);
             case io.gatehouse.wire.pg.BindComplete ignored -> pop(Kind.BIND);
             case io.gatehouse.wire.pg.CloseComplete ignored -> pop(Kind.CLOSE);
-            case RowDescription ignored -> pop(Kind.DESCRIBE);
+            case RowDescription description -> onRowDescription(description);
             case NoData ignored -> pop(Kind.DESCRIBE);
             case CommandComplete complete -> {
                 Pending head = pending.peek();
@@ -212,7 +325,29 @@ final class CommandTracker {
             case PortalSuspended ignored -> {
                 Pending head = pending.peek();
                 if (head != null && head.kind() == Kind.EXECUTE) {
-                    finish(pending.poll(), "suspended");
+                    pending.poll();
+                    suspended.put(head.command().portal, head.command());
+                }
+            }
+            case io.gatehouse.wire.pg.DataRow row -> {
+                Command command = headCommand();
+                if (command != null) {
+                    command.rowsReturned++;
+                    if (command.preview != null) {
+                        if (command.description == null && command.portal != null) {
+                            // Looked up now, not at Execute: the Describe reply arrives after the Execute
+                            // was sent (pgJDBC pipelines Parse/Describe/Bind/Execute), but before its rows.
+                            command.description = descriptions.getOrDefault(
+                                    "S" + command.statement, descriptionsBySql.get(command.sql));
+                        }
+                        if (command.rowsReturned == 1 && command.description != null && command.sql != null) {
+                            if (descriptionsBySql.size() > 1_000) {
+                                descriptionsBySql.clear();
+                            }
+                            descriptionsBySql.put(command.sql, command.description);
+                        }
+                        command.preview.add(row, command.description, command.resultFormats);
+                    }
                 }
             }
             case io.gatehouse.wire.pg.CopyInResponse ignored -> copyInProgress = headCommand();
@@ -221,13 +356,17 @@ final class CommandTracker {
             case ErrorResponse error -> onError(error);
             case ReadyForQuery ready -> onReady(ready);
             default -> {
-                // ParameterStatus, NoticeResponse, NotificationResponse, DataRow, … resolve nothing.
+                // ParameterStatus, NoticeResponse, NotificationResponse, … resolve nothing.
             }
         }
     }
 
     /** Records the commands still waiting for an outcome when the session ends. */
     void abandon(String reason) {
+        for (Command command : suspended.values()) {
+            finish(new Pending(Kind.EXECUTE, command), "unknown", reason);
+        }
+        suspended.clear();
         Pending entry;
         while ((entry = pending.poll()) != null) {
             if (entry.command() != null) {
@@ -238,6 +377,9 @@ final class CommandTracker {
 
     private Event command(Kind kind, String protocol, String sql, List<Value> parameters, String statement) {
         Command command = new Command(++commands, System.nanoTime());
+        if (preview != null) {
+            command.preview = new RowPreview(preview);
+        }
         pending.add(new Pending(kind, command));
         Event.Builder event = session.event(EventKind.COMMAND, clock)
                 .field("command", new Value.Int(command.number))
@@ -305,6 +447,18 @@ final class CommandTracker {
         copyInProgress = null;
         if (ready.status() == 'I') {
             portals.keySet().removeIf(name -> !name.isEmpty());
+            // The transaction ended, and with it every portal ("Extended Query"): fetching stopped early.
+            for (String portal : List.copyOf(suspended.keySet())) {
+                closeSuspended(portal);
+            }
+        }
+    }
+
+    /** A suspended portal that will not be fetched further: its command ends with the rows it returned. */
+    private void closeSuspended(String portal) {
+        Command command = suspended.remove(portal);
+        if (command != null) {
+            finish(new Pending(Kind.EXECUTE, command), "closed", "the portal was closed before all rows were fetched");
         }
     }
 
@@ -322,6 +476,9 @@ final class CommandTracker {
             String last = command.tags.get(command.tags.size() - 1);
             event.field("tag", Value.of(last));
             Long rows = rows(last);
+            if (command.fetches > 1 && (last.startsWith("SELECT ") || last.startsWith("FETCH "))) {
+                rows = command.rowsReturned; // the tag counts only the last fetch's rows
+            }
             if (rows != null) {
                 event.field("rows", new Value.Int(rows));
             }
@@ -335,6 +492,16 @@ final class CommandTracker {
         if (command.error != null) {
             event.field("sqlstate", Value.of(String.valueOf(command.error.sqlState())));
             event.field("error", Value.of(String.valueOf(command.error.message())));
+        }
+        if (command.tags.isEmpty() && command.fetches > 1) {
+            event.field("rows", new Value.Int(command.rowsReturned));
+        }
+        if (command.fetches > 1) {
+            event.field("fetches", new Value.Int(command.fetches));
+        }
+        if (command.preview != null && !command.preview.isEmpty()) {
+            event.field("preview", command.preview.rows());
+            event.field("preview_truncated", new Value.Bool(command.preview.truncated()));
         }
         if (command.copyBytes > 0) {
             event.field("copy_bytes", new Value.Int(command.copyBytes));

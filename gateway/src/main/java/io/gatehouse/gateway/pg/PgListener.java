@@ -18,9 +18,16 @@ public final class PgListener implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService blocking;
+    private final SessionPolicy policy;
     private final Channel server;
 
-    private PgListener(EventLoopGroup boss, EventLoopGroup workers, ExecutorService blocking, Channel server) {
+    private PgListener(
+            EventLoopGroup boss,
+            EventLoopGroup workers,
+            ExecutorService blocking,
+            SessionPolicy policy,
+            Channel server) {
+        this.policy = policy;
         this.boss = boss;
         this.workers = workers;
         this.blocking = blocking;
@@ -34,6 +41,7 @@ public final class PgListener implements AutoCloseable {
         ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
         ClientAuthorizer authorizer = new ClientAuthorizer(services.store());
         CancelRegistry cancels = new CancelRegistry();
+        SessionPolicy policy = new SessionPolicy(services.revocations());
         try {
             Channel server = new ServerBootstrap()
                     .group(boss, workers)
@@ -43,14 +51,16 @@ public final class PgListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel channel) {
-                            channel.pipeline().addLast(new ClientSession(services, authorizer, cancels, blocking));
+                            channel.pipeline()
+                                    .addLast(new ClientSession(services, authorizer, cancels, policy, blocking));
                         }
                     })
                     .bind(bind, port)
                     .syncUninterruptibly()
                     .channel();
-            return new PgListener(boss, workers, blocking, server);
+            return new PgListener(boss, workers, blocking, policy, server);
         } catch (RuntimeException e) {
+            policy.close();
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             blocking.shutdownNow();
@@ -73,5 +83,6 @@ public final class PgListener implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         blocking.shutdownNow();
+        policy.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.pg;
 
 import io.gatehouse.gateway.recorder.Recorder;
+import io.gatehouse.gateway.security.AccessRevocations;
 import io.gatehouse.gateway.security.FailureRateLimiter;
 import io.gatehouse.gateway.security.SecretBox;
 import io.gatehouse.store.Store;
@@ -19,6 +20,8 @@ import javax.net.ssl.SSLContext;
  * @param limits bounds of the frontend and backend decoders (largest message, streaming threshold)
  * @param environment resolves {@code env:NAME} credential references (the gateway's own environment
  *     for the built-in connector)
+ * @param revocations where the admin API announces revoked tokens and disabled identities
+ * @param preview caps of the row preview recorded for connections with recording content {@code full}
  */
 public record PgServices(
         Store store,
@@ -30,7 +33,9 @@ public record PgServices(
         Duration recordingDeadline,
         UpstreamConnector connector,
         DecoderLimits limits,
-        Function<String, String> environment) {
+        Function<String, String> environment,
+        AccessRevocations revocations,
+        PreviewLimits preview) {
     public PgServices {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(recorder, "recorder");
@@ -42,6 +47,8 @@ public record PgServices(
         Objects.requireNonNull(connector, "connector");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(revocations, "revocations");
+        Objects.requireNonNull(preview, "preview");
     }
 
     /** The defaults: built-in connector (10 s connect timeout), default decoder limits, the process environment. */
@@ -63,11 +70,88 @@ public record PgServices(
                 recordingDeadline,
                 new BuiltInConnector(Duration.ofSeconds(10)),
                 DecoderLimits.defaults(),
-                System::getenv);
+                System::getenv,
+                new AccessRevocations(),
+                PreviewLimits.defaults());
     }
 
     public PgServices withRecorder(Recorder other) {
         return new PgServices(
-                store, other, secrets, limiter, tls, clock, recordingDeadline, connector, limits, environment);
+                store,
+                other,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                limits,
+                environment,
+                revocations,
+                preview);
+    }
+
+    public PgServices withRevocations(AccessRevocations other) {
+        return new PgServices(
+                store,
+                recorder,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                limits,
+                environment,
+                other,
+                preview);
+    }
+
+    public PgServices withEnvironment(Function<String, String> other) {
+        return new PgServices(
+                store,
+                recorder,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                limits,
+                other,
+                revocations,
+                preview);
+    }
+
+    public PgServices withLimits(DecoderLimits other) {
+        return new PgServices(
+                store,
+                recorder,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                other,
+                environment,
+                revocations,
+                preview);
+    }
+
+    public PgServices withPreview(PreviewLimits other) {
+        return new PgServices(
+                store,
+                recorder,
+                secrets,
+                limiter,
+                tls,
+                clock,
+                recordingDeadline,
+                connector,
+                limits,
+                environment,
+                revocations,
+                other);
     }
 }

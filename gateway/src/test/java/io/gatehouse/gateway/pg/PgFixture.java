@@ -7,6 +7,7 @@ import io.gatehouse.audit.EventCodec;
 import io.gatehouse.audit.EventKind;
 import io.gatehouse.audit.MalformedRecordException;
 import io.gatehouse.audit.Value;
+import io.gatehouse.gateway.config.ConfigKey;
 import io.gatehouse.gateway.testing.TestGateway;
 import io.gatehouse.store.LogEntry;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
@@ -26,10 +27,22 @@ final class PgFixture implements AutoCloseable {
     final TestGateway gateway;
     final PostgresDatabase database;
     final String token;
+    final EmbeddedPostgresServer server;
 
     PgFixture(Path dir) {
-        gateway = TestGateway.start(dir, Clock.systemUTC());
-        database = EmbeddedPostgresServer.shared().createPostgresDatabase();
+        this(dir, EmbeddedPostgresServer.shared());
+    }
+
+    /** The same, with the database (and every connection's target) on {@code server}. */
+    PgFixture(Path dir, EmbeddedPostgresServer server) {
+        this(dir, server, Map.of());
+    }
+
+    /** The same, with gateway settings {@code config} on top of the test defaults. */
+    PgFixture(Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config) {
+        this.server = server;
+        gateway = TestGateway.start(dir, Clock.systemUTC(), config);
+        database = server.createPostgresDatabase();
         identity("devin");
         token = mint("devin");
         connection("pg-test", Map.of());
@@ -55,7 +68,7 @@ final class PgFixture implements AutoCloseable {
                 "type",
                 "postgres",
                 "target",
-                "127.0.0.1:" + EmbeddedPostgresServer.shared().port(),
+                "127.0.0.1:" + server.port(),
                 "username",
                 "postgres",
                 "database",
