@@ -109,6 +109,7 @@ class CrashRecoveryTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         CountDownLatch ready = new CountDownLatch(1);
+        CountDownLatch firstAck = new CountDownLatch(1);
         long[] startSize = {-1};
         Thread reader = Thread.ofPlatform().start(() -> {
             try (BufferedReader in =
@@ -123,6 +124,7 @@ class CrashRecoveryTest {
                         String[] parts = line.split(" ");
                         if (parts.length == 4) {
                             acked.put(Long.parseLong(parts[1]), parts[2]);
+                            firstAck.countDown();
                         }
                     }
                 }
