@@ -97,6 +97,14 @@ final class ConnectionsCommand {
                 description = "connector that reaches the target (default: the gateway's built-in one)")
         String connector;
 
+        @Option(
+                names = "--upstream-tls",
+                paramLabel = "disable|require|verify-full",
+                description =
+                        "TLS from the gateway to the resource (default disable; verify-full checks the certificate"
+                                + " against the gateway JVM's trusted CAs and the target host name)")
+        String upstreamTls;
+
         @Override
         public void run() {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -108,6 +116,7 @@ final class ConnectionsCommand {
             putIf(body, "recording", recording);
             putIf(body, "durability", durability);
             putIf(body, "connector", connector);
+            putIf(body, "upstreamTls", upstreamTls);
             if (credential != null) {
                 if (credential.passwordEnv != null) {
                     String value = CliEnvironment.get(credential.passwordEnv);
@@ -200,6 +209,7 @@ final class ConnectionsCommand {
             out.printf("username    %s%n", orDash(Table.text(c, "username")));
             out.printf("database    %s%n", orDash(Table.text(c, "database")));
             out.printf("credential  %s%n", Table.text(c, "credential"));
+            out.printf("tls         %s%n", describeTls(Table.text(c, "upstreamTls")));
             out.printf(
                     "recording   %s: %s%n",
                     content,
@@ -213,6 +223,16 @@ final class ConnectionsCommand {
                             ? "a command reaches the resource only after its record is durable; if the store is down, commands are refused"
                             : "commands run at once; their records are written as soon as the store allows (kept in memory while it is down)");
             out.flush();
+        }
+
+        private static String describeTls(String mode) {
+            return switch (mode == null ? "disable" : mode) {
+                case "require" ->
+                    "require: the gateway encrypts to the resource; the resource's certificate is not checked";
+                case "verify-full" ->
+                    "verify-full: the gateway encrypts to the resource and checks its certificate and host name";
+                default -> "disable: plain TCP from the gateway (or its connector) to the resource";
+            };
         }
 
         private static String orDash(String s) {

@@ -120,14 +120,16 @@ abstract class StoreContractTest {
         assertThatThrownBy(() -> Store.open(settings, clock))
                 .isInstanceOf(StoreVersionException.class)
                 .hasMessageStartingWith(
-                        "store schema version 7 is newer than this gatehouse supports (1); upgrade gatehouse");
+                        "store schema version 7 is newer than this gatehouse supports (3); upgrade gatehouse");
 
         try (Connection connection = rawConnection();
                 Statement statement = connection.createStatement();
                 ResultSet history =
                         statement.executeQuery("SELECT count(*), max(installed_rank) FROM flyway_schema_history")) {
             history.next();
-            assertThat(history.getLong(1)).as("history rows").isEqualTo(2);
+            assertThat(history.getLong(1))
+                    .as("history rows: V1, V3 and the future one, nothing added")
+                    .isEqualTo(3);
             assertThat(history.getInt(2)).isEqualTo(7);
         }
         store = Store.open(newStoreSettings(), clock); // for @AfterEach
@@ -429,10 +431,17 @@ abstract class StoreContractTest {
                 new Credential.Encrypted(bytes("sealed")),
                 RecordingContent.FULL,
                 Durability.BEST_EFFORT,
+                UpstreamTls.VERIFY_FULL,
                 null,
                 null);
+        assertThat(store.connections().byName("orders-db").orElseThrow().upstreamTls())
+                .as("the default")
+                .isEqualTo(UpstreamTls.DISABLE);
 
         ConnectionRecord updated = store.connections().update(changed);
+        assertThat(updated.upstreamTls()).isEqualTo(UpstreamTls.VERIFY_FULL);
+        assertThat(store.connections().byName("orders-db").orElseThrow().upstreamTls())
+                .isEqualTo(UpstreamTls.VERIFY_FULL);
 
         assertThat(updated.type()).isEqualTo(ConnectionType.MYSQL);
         assertThat(updated.target()).isEqualTo("mysql.internal:3306");

@@ -125,16 +125,29 @@ public final class EmbeddedPostgresServer {
         return start(false);
     }
 
+    /**
+     * A separate server that also accepts TLS (SSLRequest answered 'S') with the given PEM certificate and
+     * key (PostgreSQL docs, "Secure TCP/IP Connections with SSL"); plain connections still work.
+     */
+    public static EmbeddedPostgresServer startWithTls(Path certificatePem, Path keyPem) {
+        return start(
+                false,
+                java.util.Map.of(
+                        "ssl", "on", "ssl_cert_file", certificatePem.toString(), "ssl_key_file", keyPem.toString()));
+    }
+
     private static EmbeddedPostgresServer start(boolean durable) {
-        return start(durable, null);
+        return start(durable, java.util.Map.of());
     }
 
     private static EmbeddedPostgresServer start(boolean durable, Path hbaFile) {
+        return start(durable, java.util.Map.of("hba_file", hbaFile.toString()));
+    }
+
+    private static EmbeddedPostgresServer start(boolean durable, java.util.Map<String, String> extra) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-            if (hbaFile != null) {
-                builder.setServerConfig("hba_file", hbaFile.toString());
-            }
+            extra.forEach(builder::setServerConfig);
             EmbeddedPostgres postgres = builder.setServerConfig("listen_addresses", "127.0.0.1")
                     // Tests run many small transactions; fsync would only measure the disk.
                     .setServerConfig("fsync", durable ? "on" : "off")

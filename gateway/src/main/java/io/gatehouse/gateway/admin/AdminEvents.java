@@ -83,6 +83,7 @@ final class AdminEvents {
         m.put("credential", Value.of(describe(c.credential())));
         m.put("recording", Value.of(c.content().wireName()));
         m.put("durability", Value.of(c.durability().wireName()));
+        m.put("upstream_tls", Value.of(c.upstreamTls().wireName()));
         return new Value.Map(m);
     }
 

@@ -21,6 +21,7 @@ import io.gatehouse.store.RecordingContent;
 import io.gatehouse.store.Role;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.TokenRecord;
+import io.gatehouse.store.UpstreamTls;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -255,6 +256,8 @@ public final class AdminService {
             credential = new Credential.None();
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        UpstreamTls upstreamTls =
+                spec.upstreamTls() == null ? UpstreamTls.DISABLE : parse(() -> UpstreamTls.parse(spec.upstreamTls()));
         ConnectionRecord record = new ConnectionRecord(
                 name,
                 type,
@@ -265,6 +268,7 @@ public final class AdminService {
                 credential,
                 content,
                 durability,
+                upstreamTls,
                 now,
                 now);
         Event event = events.event(actor, "connection.create", name, new Value.Null(), AdminEvents.of(record));

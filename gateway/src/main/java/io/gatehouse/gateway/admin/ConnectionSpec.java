@@ -14,7 +14,23 @@ public record ConnectionSpec(
         String password,
         String secretReference,
         String recording,
-        String durability) {
+        String durability,
+        String upstreamTls) {
+
+    /** A connection without TLS to the resource (the default). */
+    public ConnectionSpec(
+            String name,
+            String type,
+            String target,
+            String connector,
+            String username,
+            String database,
+            String password,
+            String secretReference,
+            String recording,
+            String durability) {
+        this(name, type, target, connector, username, database, password, secretReference, recording, durability, null);
+    }
 
     @Override
     public String toString() {

@@ -99,7 +99,8 @@ final class AdminRoutes {
                     Json.text(b, "password"),
                     Json.text(b, "secretRef"),
                     Json.text(b, "recording"),
-                    Json.text(b, "durability"));
+                    Json.text(b, "durability"),
+                    Json.text(b, "upstreamTls"));
             var created = admin.addConnection(actor, spec);
             created(res, "/api/v1/connections/" + created.name(), Views.connection(created));
         });

@@ -55,6 +55,7 @@ final class Views {
         ObjectNode recording = n.putObject("recording");
         recording.put("content", c.content().wireName());
         recording.put("durability", c.durability().wireName());
+        n.put("upstreamTls", c.upstreamTls().wireName());
         n.put("createdAt", c.createdAt().toString());
         return n;
     }

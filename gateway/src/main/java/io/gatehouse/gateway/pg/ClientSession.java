@@ -446,7 +446,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 "gatehouse:" + session.identity() + ":" + sessionId
                         + (clientName == null || clientName.isEmpty() ? "" : ":" + clientName));
         StartupMessage upstreamStartup = new StartupMessage(StartupPacket.PROTOCOL_3_0, parameters);
-        upstreamHandler = new UpstreamHandler(this, upstreamStartup, password, services.limits());
+        upstreamHandler = new UpstreamHandler(
+                this,
+                upstreamStartup,
+                password,
+                services.limits(),
+                record.upstreamTls(),
+                BuiltInConnector.HostPort.parse(record.target()));
         services.connector()
                 .connect(record, ctx.channel().eventLoop(), upstreamHandler)
                 .addListener((ChannelFutureListener) future -> {

@@ -2,6 +2,7 @@ package io.gatehouse.gateway.pg;
 
 import io.gatehouse.gateway.security.ScramClientExchange;
 import io.gatehouse.gateway.security.ScramException;
+import io.gatehouse.store.UpstreamTls;
 import io.gatehouse.wire.pg.AuthenticationCleartextPassword;
 import io.gatehouse.wire.pg.AuthenticationMD5Password;
 import io.gatehouse.wire.pg.AuthenticationOk;
@@ -24,11 +25,13 @@ import io.gatehouse.wire.pg.PgEncoder;
 import io.gatehouse.wire.pg.ReadyForQuery;
 import io.gatehouse.wire.pg.SASLInitialResponse;
 import io.gatehouse.wire.pg.SASLResponse;
+import io.gatehouse.wire.pg.SSLRequest;
 import io.gatehouse.wire.pg.StartupMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,18 +43,34 @@ import java.util.HexFormat;
  * ParameterStatus, NoticeResponse, BackendKeyData and the first ReadyForQuery to the {@link ClientSession},
  * then relays: every later read goes to the session, which inspects it, writes it to the client and only
  * then asks for the next read (auto-read is off: read-after-write backpressure).
+ *
+ * <p>When the connection asks for TLS to the database, the login starts with an SSLRequest ("SSL Session
+ * Encryption" in the protocol chapter): on 'S' the TLS handshake runs before the StartupMessage, on 'N' the
+ * session fails rather than falling back to plain text. Bytes arriving together with the 'S' are refused:
+ * they were not protected by TLS (the server-side mirror of CVE-2021-23222).
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private final ClientSession client;
     private final StartupMessage startup;
     private final String password;
     private final BackendDecoder decoder;
+    private final UpstreamTls tls;
+    private final BuiltInConnector.HostPort target;
     private ScramClientExchange scram;
     private boolean relaying;
+    private boolean awaitingTlsAnswer;
 
     /** {@code password} is null when the connection has no credential (trust). */
-    UpstreamHandler(ClientSession client, StartupMessage startup, String password, DecoderLimits limits) {
+    UpstreamHandler(
+            ClientSession client,
+            StartupMessage startup,
+            String password,
+            DecoderLimits limits,
+            UpstreamTls tls,
+            BuiltInConnector.HostPort target) {
         this.client = client;
+        this.tls = tls;
+        this.target = target;
         this.startup = startup;
         this.password = password;
         this.decoder = new BackendDecoder(limits);
@@ -63,7 +82,45 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (tls == UpstreamTls.DISABLE) {
+            startLogin(ctx);
+        } else {
+            awaitingTlsAnswer = true;
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(PgEncoder.encode(new SSLRequest())));
+            ctx.read();
+        }
+    }
+
+    private void startLogin(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(PgEncoder.encode(startup)));
+        ctx.read();
+    }
+
+    /** The database's one-byte answer to our SSLRequest. */
+    private void tlsAnswer(ChannelHandlerContext ctx, ByteBuf buf) {
+        awaitingTlsAnswer = false;
+        byte answer = buf.readByte();
+        if (answer == 'N') {
+            client.upstreamFailed("the database at " + target.host() + ":" + target.port()
+                    + " does not accept TLS, and the connection requires it (upstream TLS " + tls.wireName() + ")");
+            return;
+        }
+        if (answer != 'S' || buf.isReadable()) {
+            client.upstreamFailed("the database answered the TLS request with "
+                    + (answer == 'S' ? "'S' followed by unencrypted bytes" : "an unexpected byte")
+                    + "; refusing to continue");
+            return;
+        }
+        SslHandler ssl = UpstreamTlsContexts.forMode(tls).newHandler(ctx.alloc(), target.host(), target.port());
+        ctx.pipeline().addFirst(ssl);
+        ssl.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) {
+                startLogin(ctx);
+            } else {
+                client.upstreamFailed("TLS to the database at " + target.host() + ":" + target.port() + " failed ("
+                        + tls.wireName() + "): " + done.cause().getMessage());
+            }
+        });
         ctx.read();
     }
 
@@ -72,6 +129,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         ByteBuf buf = (ByteBuf) msg;
         if (relaying) {
             client.fromUpstream(buf);
+            return;
+        }
+        if (awaitingTlsAnswer) {
+            try {
+                tlsAnswer(ctx, buf);
+            } finally {
+                buf.release();
+            }
             return;
         }
         try {

@@ -9,6 +9,7 @@ import io.gatehouse.store.Durability;
 import io.gatehouse.store.NotFoundException;
 import io.gatehouse.store.RecordingContent;
 import io.gatehouse.store.StoreException;
+import io.gatehouse.store.UpstreamTls;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,8 +27,8 @@ import java.util.function.Supplier;
  */
 final class JdbcConnectionRepository implements ConnectionRepository {
     private static final String SELECT = "SELECT name, type, target, connector, username, database_name,"
-            + " credential_kind, credential_sealed, credential_reference, content, durability, created_at,"
-            + " updated_at FROM connections";
+            + " credential_kind, credential_sealed, credential_reference, content, durability, upstream_tls,"
+            + " created_at, updated_at FROM connections";
 
     private final Database database;
     private final Supplier<Instant> now;
@@ -44,10 +45,11 @@ final class JdbcConnectionRepository implements ConnectionRepository {
         return database.write(sql -> {
             try (PreparedStatement insert = sql.prepareStatement("INSERT INTO connections (type, target,"
                     + " connector, username, database_name, credential_kind, credential_sealed,"
-                    + " credential_reference, content, durability, updated_at, name, created_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    + " credential_reference, content, durability, updated_at, upstream_tls, name, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 bindFields(insert, connection, at);
-                insert.setLong(13, Jdbc.micros(at));
+                insert.setString(13, connection.name());
+                insert.setLong(14, Jdbc.micros(at));
                 if (insert.executeUpdate() == 0) {
                     throw new DuplicateException("connection '" + connection.name() + "' already exists");
                 }
@@ -74,8 +76,9 @@ final class JdbcConnectionRepository implements ConnectionRepository {
             try (PreparedStatement update = sql.prepareStatement("UPDATE connections SET type = ?, target = ?,"
                     + " connector = ?, username = ?, database_name = ?, credential_kind = ?,"
                     + " credential_sealed = ?, credential_reference = ?, content = ?, durability = ?,"
-                    + " updated_at = ? WHERE name = ?")) {
+                    + " updated_at = ?, upstream_tls = ? WHERE name = ?")) {
                 bindFields(update, connection, at);
+                update.setString(13, connection.name());
                 if (update.executeUpdate() == 0) {
                     throw new NotFoundException("no connection named '" + connection.name() + "'");
                 }
@@ -95,7 +98,7 @@ final class JdbcConnectionRepository implements ConnectionRepository {
         });
     }
 
-    /** Parameters 1..12 in the order shared by the INSERT and UPDATE above. */
+    /** Parameters 1..12 in the order shared by the INSERT and UPDATE above; each binds the name itself. */
     private static void bindFields(PreparedStatement statement, ConnectionRecord connection, Instant updatedAt)
             throws SQLException {
         statement.setString(1, connection.type().wireName());
@@ -123,7 +126,7 @@ final class JdbcConnectionRepository implements ConnectionRepository {
         statement.setString(9, connection.content().wireName());
         statement.setString(10, connection.durability().wireName());
         statement.setLong(11, Jdbc.micros(updatedAt));
-        statement.setString(12, connection.name());
+        statement.setString(12, connection.upstreamTls().wireName());
     }
 
     private static List<ConnectionRecord> query(Connection sql, String where, String name) throws SQLException {
@@ -156,6 +159,7 @@ final class JdbcConnectionRepository implements ConnectionRepository {
                 credential(row),
                 RecordingContent.parse(row.getString("content")),
                 Durability.parse(row.getString("durability")),
+                UpstreamTls.parse(row.getString("upstream_tls")),
                 Jdbc.instant(row, "created_at"),
                 Jdbc.instant(row, "updated_at"));
     }
