@@ -3,6 +3,7 @@ package io.gatehouse.gateway.pg;
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
 import io.gatehouse.audit.Value;
+import io.gatehouse.gateway.recorder.RecordingUnavailableException;
 import io.gatehouse.gateway.security.ScramException;
 import io.gatehouse.gateway.security.ScramServerExchange;
 import io.gatehouse.store.ConnectionRecord;
@@ -55,6 +56,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection to the PostgreSQL listener, from the first byte to the close.
@@ -92,6 +95,7 @@ import javax.net.ssl.SSLEngine;
  * after {@link #STARTUP_TIMEOUT_SECONDS} (PostgreSQL's authentication_timeout).
  */
 final class ClientSession extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     static final int STARTUP_TIMEOUT_SECONDS = 60;
     /** How long a refused oversized message is drained before the connection is closed regardless. */
     static final int DRAIN_SECONDS = 5;
@@ -556,7 +560,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (commands.isEmpty()) {
             forwardUpstream(buf);
         } else if (!session.failClosed()) {
-            commands.forEach(services.recorder()::appendBestEffort);
+            try {
+                commands.forEach(services.recorder()::appendBestEffort);
+            } catch (RecordingUnavailableException full) {
+                // Best-effort still never loses a record: when even the bounded backlog is full, the
+                // statement is refused like a fail-closed one (and the session ends), never forwarded unrecorded.
+                buf.release();
+                fail(PgErrors.RECORDING_UNAVAILABLE, "not executed: " + full.getMessage(), "recording backlog full");
+                return;
+            }
             forwardUpstream(buf);
         } else {
             state = State.RECORDING;
@@ -618,11 +630,30 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /**
+     * Records an outcome (result, blocked, end) without waiting. Never throws: it runs inside Netty handlers,
+     * where an exception would leave the client without an answer. If even the best-effort backlog is full,
+     * the outcome cannot be kept, so the session ends with 58000 rather than carrying on unrecorded.
+     */
     private void recordResult(Event result) {
         if (session.failClosed()) {
             services.recorder().append(result).exceptionally(e -> null);
-        } else {
+            return;
+        }
+        try {
             services.recorder().appendBestEffort(result);
+        } catch (RecordingUnavailableException full) {
+            LOG.warn(
+                    "session {}: a {} event could not be kept: {}",
+                    sessionId,
+                    result.kind().wireName(),
+                    full.getMessage());
+            if (state != State.CLOSED) {
+                fail(
+                        PgErrors.RECORDING_UNAVAILABLE,
+                        "the recording store is unavailable: " + full.getMessage(),
+                        "recording backlog full");
+            }
         }
     }
 
@@ -801,11 +832,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-        if (state != State.CLOSED) {
-            state = State.CLOSED;
-            end("client connection error: " + cause.getClass().getSimpleName());
+        try {
+            if (state != State.CLOSED) {
+                state = State.CLOSED;
+                end("client connection error: " + cause.getClass().getSimpleName());
+            }
+        } finally {
+            context.close(); // whatever happened above, the client is never left waiting
         }
-        context.close();
     }
 
     private void offLoop(Supplier<Runnable> work, String what) {

@@ -80,4 +80,72 @@ class PgFailClosedTest {
             }
         }
     }
+
+    /** A recorder whose best-effort backlog is full, as when the store has been down for a while. */
+    static final class FullBacklogRecorder implements Recorder {
+        final Recorder real;
+        volatile boolean full;
+
+        FullBacklogRecorder(Recorder real) {
+            this.real = real;
+        }
+
+        @Override
+        public CompletableFuture<Long> append(Event draft) {
+            return real.append(draft);
+        }
+
+        @Override
+        public void appendBestEffort(Event draft) {
+            if (full) {
+                throw new io.gatehouse.gateway.recorder.RecordingUnavailableException(
+                        "the best-effort backlog is full (test); refusing rather than losing records");
+            }
+            real.appendBestEffort(draft);
+        }
+    }
+
+    @Test
+    void aBestEffortStatementIsRefusedPromptlyWhenEvenTheBacklogIsFull(@TempDir Path dir) throws Exception {
+        try (PgFixture pg = new PgFixture(dir)) {
+            pg.connection("pg-be", java.util.Map.of("durability", "best-effort"));
+            pg.grant("devin", "pg-be");
+            FullBacklogRecorder recorder =
+                    new FullBacklogRecorder(pg.gateway.gateway().writer());
+            PgServices services = PgServices.of(
+                    pg.gateway.gateway().store(),
+                    recorder,
+                    SecretBox.ofKey(new byte[32]),
+                    new FailureRateLimiter(),
+                    SSLContext.getDefault(),
+                    Clock.systemUTC(),
+                    Duration.ofMillis(300));
+            try (PgListener listener = PgListener.start("127.0.0.1", 0, services);
+                    Connection c = DriverManager.getConnection(
+                            "jdbc:postgresql://127.0.0.1:" + listener.port()
+                                    + "/pg-be?sslmode=disable&socketTimeout=20",
+                            "devin",
+                            pg.token);
+                    Statement s = c.createStatement()) {
+                s.execute("create table spared (id int)");
+                recorder.full = true;
+                // Before the fix this hung: the exception escaped the Netty handler and nobody answered; a hang
+                // would end in the socket timeout with 08006, not in this 58000 refusal.
+                assertThatThrownBy(() -> s.executeUpdate("insert into spared values (1)"))
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> {
+                            assertThat(((SQLException) e).getSQLState()).isEqualTo(PgErrors.RECORDING_UNAVAILABLE);
+                            assertThat(e.getMessage()).contains("not executed").contains("backlog is full");
+                        });
+            }
+            try (Connection direct = pg.direct();
+                    Statement s = direct.createStatement();
+                    ResultSet rs = s.executeQuery("select count(*) from spared")) {
+                rs.next();
+                assertThat(rs.getInt(1))
+                        .as("nothing reached the database unrecorded")
+                        .isZero();
+            }
+        }
+    }
 }
