@@ -636,10 +636,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * the outcome cannot be kept, so the session ends with 58000 rather than carrying on unrecorded.
      */
     private void recordResult(Event result) {
-        if (session.failClosed()) {
-            services.recorder().append(result).exceptionally(e -> null);
-            return;
-        }
+        // Outcomes gate nothing, so they go best-effort on every connection: kept (bounded) and retried
+        // while the store is down, and committed together with the next command.
         try {
             services.recorder().appendBestEffort(result);
         } catch (RecordingUnavailableException full) {

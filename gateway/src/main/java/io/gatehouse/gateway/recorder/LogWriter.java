@@ -42,12 +42,12 @@ import org.slf4j.LoggerFactory;
  * has a fixed capacity (a full queue refuses the producer) and the best-effort backlog kept while the store
  * is down is counted against {@code backlogLimit} at admission.
  *
- * <p>Adaptive linger. After a batch commits, its producers are released together and append their next
- * events a few microseconds apart; committing as soon as the first of them arrives would split them into many
- * small transactions, each paying an fsync. So when the previous batch held more than one event (i.e. there
- * is concurrency), the writer waits at most {@link #MAX_LINGER} for the queue to reach that batch's size
- * before committing. A lone producer never lingers: its events are committed the moment they arrive, so the
- * latency of a single session stays one transaction.
+ * <p>Deferred outcomes. A batch that holds only best-effort events (outcomes such as {@code command.result},
+ * which nobody waits for) is held up to {@link #DEFER_NANOS} — blocking, not spinning — so that it shares a
+ * transaction with the next event someone does wait for: at one client, statement n's result and statement
+ * n+1's command then cost one fsync instead of two. A batch with a waiting producer is committed at once.
+ * (An earlier adaptive busy-spin "linger" for concurrent producers measured no gain and burned a core on
+ * this 2-core machine: docs/benchmarks.md.)
  *
  * <p>Checkpoints are signed by the same thread between batches, at most every {@code checkpointInterval},
  * whenever the log grew, and once more on close; a checkpoint's (size, root) is therefore always a state
@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class LogWriter implements Recorder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
-    private static final long MAX_LINGER = TimeUnit.MICROSECONDS.toNanos(150);
+    private static final long DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final String origin;
     private final LogRepository log;
@@ -77,7 +77,6 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private volatile TreeHead head;
     private long checkpointedSize;
     private Instant lastCheckpointAt = Instant.EPOCH;
-    private int lastBatchSize;
     private volatile boolean running = true;
 
     private record Pending(Event draft, CompletableFuture<Long> future) {
@@ -173,7 +172,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, batchLimit - batch.size());
-                    linger(batch);
+                    deferOutcomes(batch);
                 }
                 if (!batch.isEmpty()) {
                     write(batch);
@@ -199,15 +198,21 @@ public final class LogWriter implements Recorder, AutoCloseable {
         maybeCheckpoint(true);
     }
 
-    private void linger(List<Pending> batch) {
-        int target = Math.min(lastBatchSize, batchLimit);
-        if (target <= 1 || batch.size() >= target) {
+    private void deferOutcomes(List<Pending> batch) throws InterruptedException {
+        if (!running || batch.size() >= batchLimit || !batch.stream().allMatch(Pending::bestEffort)) {
             return;
         }
-        long deadline = System.nanoTime() + MAX_LINGER;
-        while (batch.size() < target && System.nanoTime() < deadline) {
-            if (queue.drainTo(batch, target - batch.size()) == 0) {
-                Thread.onSpinWait();
+        long deadline = System.nanoTime() + DEFER_NANOS;
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0 && batch.size() < batchLimit) {
+            Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, batchLimit - batch.size());
+            if (!batch.stream().allMatch(Pending::bestEffort)) {
+                return; // someone waits now: commit
             }
         }
     }
@@ -241,7 +246,6 @@ public final class LogWriter implements Recorder, AutoCloseable {
                         base + i, leaf, bytes, event.session(), event.kind().wireName(), event.timeMicros()));
             }
             log.append(origin, entries, toStoreNodes(nodes));
-            lastBatchSize = batch.size();
             head = new TreeHead(frontier.size(), frontier.root());
             written.addAndGet(batch.size());
             for (int i = 0; i < batch.size(); i++) {
