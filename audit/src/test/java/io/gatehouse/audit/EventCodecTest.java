@@ -267,4 +267,29 @@ class EventCodecTest {
         }
         throw new AssertionError("byte " + b + " not found");
     }
+
+    @Test
+    void encodingForALogAndPlacingThePositionLaterGivesTheCanonicalBytes() {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 200; i++) {
+            Event draft = Events.sequencedEvent(random);
+            String log = i % 2 == 0 ? "gatehouse/gw-1" : "логи/ü" + i;
+            long seq = i == 0 ? 0 : i == 1 ? Long.MAX_VALUE : random.nextLong(0, Long.MAX_VALUE);
+            byte[] bytes = EventCodec.encodeForLog(unsequenced(draft), log);
+            EventCodec.placeAt(bytes, EventCodec.seqOffset(log), seq);
+            assertThat(bytes)
+                    .as("case %d", i)
+                    .isEqualTo(EventCodec.encode(unsequenced(draft).sequenced(log, seq)));
+        }
+    }
+
+    private static Event unsequenced(Event e) {
+        Event.Builder b = Event.builder(e.kind())
+                .timeMicros(e.timeMicros())
+                .session(e.session())
+                .identity(e.identity())
+                .connection(e.connection());
+        e.fields().forEach(b::field);
+        return b.build();
+    }
 }

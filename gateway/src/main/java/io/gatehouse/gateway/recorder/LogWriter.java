@@ -59,6 +59,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private static final long DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final String origin;
+    private final int seqOffset;
     private final LogRepository log;
     private final NoteSigner signer;
     private final Clock clock;
@@ -79,7 +80,8 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private Instant lastCheckpointAt = Instant.EPOCH;
     private volatile boolean running = true;
 
-    private record Pending(Event draft, CompletableFuture<Long> future) {
+    /** A queued event, already encoded by its producer except for its position ({@link EventCodec#encodeForLog}). */
+    private record Pending(Event draft, byte[] encoded, CompletableFuture<Long> future) {
         boolean bestEffort() {
             return future == null;
         }
@@ -97,6 +99,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
             RecorderSettings settings,
             Clock clock) {
         this.origin = origin;
+        this.seqOffset = EventCodec.seqOffset(origin);
         this.log = log;
         this.signer = signer;
         this.clock = clock;
@@ -142,7 +145,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
         CompletableFuture<Long> future = new CompletableFuture<>();
         if (!running) {
             future.completeExceptionally(new RecordingUnavailableException("the recorder is shutting down"));
-        } else if (!queue.offer(new Pending(draft, future))) {
+        } else if (!queue.offer(new Pending(draft, EventCodec.encodeForLog(draft, origin), future))) {
             future.completeExceptionally(new RecordingUnavailableException(
                     "the recorder queue is full (" + queue.size() + " events waiting); the store is too slow or down"));
         }
@@ -154,7 +157,8 @@ public final class LogWriter implements Recorder, AutoCloseable {
         if (!running) {
             throw new RecordingUnavailableException("the recorder is shutting down");
         }
-        if (bestEffortOutstanding.incrementAndGet() > backlogLimit || !queue.offer(new Pending(draft, null))) {
+        byte[] encoded = EventCodec.encodeForLog(draft, origin); // on the producer's thread, not the writer's
+        if (bestEffortOutstanding.incrementAndGet() > backlogLimit || !queue.offer(new Pending(draft, encoded, null))) {
             bestEffortOutstanding.decrementAndGet();
             throw new RecordingUnavailableException("the best-effort backlog is full (" + backlogLimit
                     + " events); refusing rather than losing records");
@@ -234,8 +238,11 @@ public final class LogWriter implements Recorder, AutoCloseable {
             List<LogEntry> entries = new ArrayList<>(batch.size());
             List<TreeNode> nodes = new ArrayList<>(batch.size() * 2);
             for (int i = 0; i < batch.size(); i++) {
-                Event event = batch.get(i).draft().sequenced(origin, base + i);
-                byte[] bytes = EventCodec.encode(event);
+                Pending pending = batch.get(i);
+                Event event = pending.draft();
+                // the encoding is the producer's; only the position is decided here (a retried batch gets new ones)
+                byte[] bytes = pending.encoded();
+                EventCodec.placeAt(bytes, seqOffset, base + i);
                 byte[] leaf = Rfc6962.leafHash(bytes);
                 for (TreeNode node : frontier.append(leaf)) {
                     if (StoredTree.persisted(node)) {
