@@ -1,0 +1,548 @@
+package io.gatehouse.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.gateway.Gateway;
+import io.gatehouse.gateway.config.ConfigKey;
+import io.gatehouse.gateway.config.ConfigLoader;
+import io.gatehouse.gateway.config.GatewayConfig;
+import io.gatehouse.gateway.security.ClientTls;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL through the gateway (issue 5, benchmark): {@code pgbench -S} at several client counts, simple
+ * and prepared protocol, side by side against four targets, all started here on loopback:
+ *
+ * <ul>
+ *   <li>{@code direct}: a private PostgreSQL (fsync on), {@code pgbench -i -s 10};
+ *   <li>{@code fail-closed}: the gateway, in this JVM, with a fail-closed connection on its embedded SQLite
+ *       store;
+ *   <li>{@code best-effort}: the same gateway, a best-effort connection to the same database;
+ *   <li>{@code pgbouncer}: pgbouncer in session mode, the plain-proxy reference.
+ * </ul>
+ *
+ * <p>Since the gateway runs in this JVM, and this JVM does nothing else while pgbench runs, the process CPU
+ * time read before and after a run is the gateway's CPU time for it (recorder, GC and JIT included).
+ * Finally N idle clients (a separate JVM) hold connections through the gateway while its RSS is read.
+ *
+ * <p>Usage: {@code bench/pgbench.sh [--seconds N] [--clients 1,8,32] [--modes simple,prepared]
+ * [--targets direct,fail-closed,best-effort,pgbouncer] [--warmup S] [--idle 1000] [--scale 10]}
+ */
+public final class PgBench {
+    private PgBench() {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String IDENTITY = "bench";
+    private static final String DATABASE = "bench";
+
+    record Target(String name, int port, String user, String dbname, String password, boolean gateway) {}
+
+    record Run(double tps, double latencyMs, long transactions, long failed, double cpuMicrosPerStatement) {}
+
+    public static void main(String[] args) throws Exception {
+        int seconds = 10;
+        int warmup = 2;
+        int idle = 1000;
+        int scale = 10;
+        List<Integer> clients = List.of(1, 8, 32);
+        List<String> modes = List.of("simple", "prepared");
+        List<String> targets = List.of("direct", "fail-closed", "best-effort", "pgbouncer");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--idle" -> idle = Integer.parseInt(args[++i]);
+                case "--scale" -> scale = Integer.parseInt(args[++i]);
+                case "--clients" -> clients = parseInts(args[++i]);
+                case "--modes" -> modes = List.of(args[++i].split(","));
+                case "--targets" -> targets = List.of(args[++i].split(","));
+                default ->
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; expected --seconds N, --clients 1,8,32, --modes simple,prepared,"
+                            + " --targets direct,fail-closed,best-effort,pgbouncer, --warmup S, --idle N, --scale S");
+            }
+        }
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-pgbench");
+        FsyncProbe.Result fsync = FsyncProbe.measure(work, Duration.ofSeconds(3));
+        System.out.printf(
+                Locale.ROOT,
+                "disk reference (%s): %.0f fsyncs/s, %.0f µs per write+fsync%n",
+                work,
+                fsync.fsyncsPerSecond(),
+                fsync.microsPerFsync());
+
+        // max_connections: 32 pgbench clients per target, and the idle test's connections (one upstream each)
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", Integer.toString(Math.max(200, idle + 100)))
+                .start();
+        Process pgbouncer = null;
+        Gateway gateway = null;
+        try {
+            try (Connection c = postgres.getPostgresDatabase().getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + DATABASE);
+            }
+            int pgPort = postgres.getPort();
+            exec(
+                    List.of(
+                            "pgbench",
+                            "-i",
+                            "-q",
+                            "-s",
+                            Integer.toString(scale),
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(pgPort),
+                            "-U",
+                            "postgres",
+                            DATABASE),
+                    Map.of());
+            System.out.printf(Locale.ROOT, "postgresql: 127.0.0.1:%d, pgbench -i -s %d done%n", pgPort, scale);
+
+            Path data = Files.createDirectory(work.resolve("gateway"));
+            AtomicReference<String> adminToken = new AtomicReference<>();
+            gateway =
+                    Gateway.start(gatewayConfig(data), Clock.systemUTC(), first -> adminToken.set(first.adminToken()));
+            Admin admin = new Admin(gateway, data, adminToken.get());
+            admin.post("/api/v1/identities", Map.of("name", IDENTITY, "kind", "agent", "role", "user"));
+            String token = admin.post("/api/v1/tokens", Map.of("identity", IDENTITY))
+                    .get("token")
+                    .asText();
+            for (String durability : List.of("fail-closed", "best-effort")) {
+                admin.post(
+                        "/api/v1/connections",
+                        Map.of(
+                                "name",
+                                durability,
+                                "type",
+                                "postgres",
+                                "target",
+                                "127.0.0.1:" + pgPort,
+                                "username",
+                                "postgres",
+                                "database",
+                                DATABASE,
+                                "durability",
+                                durability));
+                admin.post("/api/v1/grants", Map.of("identity", IDENTITY, "connection", durability));
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "gateway: pg port %d, connections fail-closed and best-effort (recording: default content)%n",
+                    gateway.pgPort());
+
+            Map<String, Target> all = new LinkedHashMap<>();
+            all.put("direct", new Target("direct", pgPort, "postgres", DATABASE, "", false));
+            all.put("fail-closed", new Target("fail-closed", gateway.pgPort(), IDENTITY, "fail-closed", token, true));
+            all.put("best-effort", new Target("best-effort", gateway.pgPort(), IDENTITY, "best-effort", token, true));
+            if (targets.contains("pgbouncer")) {
+                int bouncerPort = freePort();
+                pgbouncer = startPgbouncer(pgPort, bouncerPort);
+                all.put("pgbouncer", new Target("pgbouncer", bouncerPort, "postgres", DATABASE, "", false));
+                System.out.printf(Locale.ROOT, "pgbouncer: session mode on 127.0.0.1:%d%n", bouncerPort);
+            }
+
+            // JIT warm-up of the gateway before anything is measured
+            for (String name : List.of("fail-closed", "best-effort")) {
+                if (targets.contains(name)) {
+                    for (String mode : modes) {
+                        pgbench(all.get(name), mode, 8, Math.max(2, warmup * 2));
+                    }
+                }
+            }
+
+            System.out.printf(
+                    Locale.ROOT,
+                    "%ncells: %d s each after a %d s warm-up; gateway CPU = this JVM's "
+                            + "process CPU time over the run / statements%n%n",
+                    seconds,
+                    warmup);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-8s %7s %-12s %9s %10s %8s %10s %12s %10s%n",
+                    "mode",
+                    "clients",
+                    "target",
+                    "tps",
+                    "avg lat",
+                    "×direct",
+                    "×pgbouncer",
+                    "gw CPU/stmt",
+                    "gw RSS");
+            Map<String, Run> results = new HashMap<>();
+            for (String mode : modes) {
+                for (int c : clients) {
+                    for (String name : targets) {
+                        Target t = all.get(name);
+                        if (t == null) {
+                            throw new IllegalArgumentException("unknown target " + name);
+                        }
+                        if (warmup > 0) {
+                            pgbench(t, mode, c, warmup);
+                        }
+                        Run r = pgbench(t, mode, c, seconds);
+                        results.put(key(mode, c, name), r);
+                        Run direct = results.get(key(mode, c, "direct"));
+                        Run bouncer = results.get(key(mode, c, "pgbouncer"));
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%-8s %7d %-12s %9.0f %8.3fms %8s %10s %12s %10s%s%n",
+                                mode,
+                                c,
+                                name,
+                                r.tps,
+                                r.latencyMs,
+                                ratio(r, direct),
+                                ratio(r, bouncer),
+                                t.gateway ? String.format(Locale.ROOT, "%.1fµs", r.cpuMicrosPerStatement) : "-",
+                                t.gateway ? mib(rssBytes("VmRSS")) : "-",
+                                r.failed > 0 ? "  (" + r.failed + " failed)" : "");
+                    }
+                }
+            }
+
+            System.out.printf(Locale.ROOT, "%ntargets (issue 5):%n");
+            for (String mode : modes) {
+                for (int c : clients) {
+                    if (c >= 8) {
+                        check(
+                                results,
+                                mode,
+                                c,
+                                "best-effort",
+                                "pgbouncer",
+                                1.0,
+                                "best-effort ≥ 1.0× pgbouncer (%s, %d clients): %.2f×%n");
+                    }
+                    if (c >= 32) {
+                        check(
+                                results,
+                                mode,
+                                c,
+                                "fail-closed",
+                                "best-effort",
+                                0.8,
+                                "fail-closed ≥ 0.8× best-effort (%s, %d clients): %.2f×%n");
+                    }
+                }
+                Run fc = results.get(key(mode, 1, "fail-closed"));
+                Run be = results.get(key(mode, 1, "best-effort"));
+                if (fc != null && be != null) {
+                    double added = (fc.latencyMs - be.latencyMs) * 1000;
+                    double allowed = fsync.microsPerFsync() + 50;
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  fail-closed added latency at 1 client (%s): %.0f µs (allowed: one fsync %.0f µs + 50 = "
+                                    + "%.0f µs) %s%n",
+                            mode,
+                            added,
+                            fsync.microsPerFsync(),
+                            allowed,
+                            added <= allowed ? "met" : "MISSED");
+                }
+            }
+
+            if (idle > 0) {
+                idleConnections(gateway, token, idle);
+            }
+        } finally {
+            if (pgbouncer != null) {
+                pgbouncer.destroy();
+                pgbouncer.waitFor(10, TimeUnit.SECONDS);
+            }
+            if (gateway != null) {
+                gateway.close();
+            }
+            postgres.close();
+        }
+    }
+
+    private static void check(
+            Map<String, Run> results, String mode, int c, String a, String b, double min, String format) {
+        Run x = results.get(key(mode, c, a));
+        Run y = results.get(key(mode, c, b));
+        if (x != null && y != null) {
+            double r = x.tps / y.tps;
+            System.out.printf(
+                    Locale.ROOT, "  " + format.replace("%n", " %s%n"), mode, c, r, r >= min ? "met" : "MISSED");
+        }
+    }
+
+    private static void idleConnections(Gateway gateway, String token, int count) throws Exception {
+        System.gc();
+        Thread.sleep(1000); // G1 uncommits the heap it shrinks after a full GC
+        long before = rssBytes("VmRSS");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        IdleClients.class.getName(),
+                        "127.0.0.1",
+                        Integer.toString(gateway.pgPort()),
+                        "fail-closed",
+                        IDENTITY,
+                        Integer.toString(count))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("PGPASSWORD", token);
+        Process clients = pb.start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            if (line == null || !line.startsWith("ready ")) {
+                throw new IllegalStateException("idle clients failed: " + line);
+            }
+            String[] parts = line.split(" ");
+            Thread.sleep(3000);
+            long held = rssBytes("VmRSS");
+            System.gc();
+            Thread.sleep(1000);
+            long afterGc = rssBytes("VmRSS");
+            Runtime rt = Runtime.getRuntime();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nidle: %s client connections (fail-closed, each with its upstream) opened in %s s and held;"
+                            + " gateway RSS %s before, %s held, %s after a GC; peak %s; heap used %s of %s"
+                            + " committed; %.0f KiB RSS per connection; target ≤ 1024 MiB: %s%n",
+                    parts[1],
+                    parts[2],
+                    mib(before),
+                    mib(held),
+                    mib(afterGc),
+                    mib(rssBytes("VmHWM")),
+                    mib(rt.totalMemory() - rt.freeMemory()),
+                    mib(rt.totalMemory()),
+                    (held - before) / 1024.0 / count,
+                    held <= 1024L * 1024 * 1024 ? "met" : "MISSED");
+            clients.getOutputStream().close();
+            clients.waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            clients.destroy();
+        }
+    }
+
+    private static GatewayConfig gatewayConfig(Path data) {
+        Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+        flags.put(ConfigKey.DATA, data.toString());
+        flags.put(ConfigKey.API_PORT, "0");
+        flags.put(ConfigKey.PG_PORT, "0");
+        return new ConfigLoader(Map.of()).load(null, flags);
+    }
+
+    /** One pgbench run; the gateway's CPU per statement is this JVM's process CPU time over it. */
+    static Run pgbench(Target t, String mode, int clients, int seconds) throws IOException, InterruptedException {
+        List<String> cmd = List.of(
+                "pgbench",
+                "-n",
+                "-S",
+                "-M",
+                mode,
+                "-c",
+                Integer.toString(clients),
+                "-j",
+                Integer.toString(Math.min(clients, 2)),
+                "-T",
+                Integer.toString(seconds),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(t.port),
+                "-U",
+                t.user,
+                t.dbname);
+        long cpu0 = processCpuNanos();
+        String out = exec(cmd, Map.of("PGPASSWORD", t.password, "PGSSLMODE", "disable"));
+        long cpu = processCpuNanos() - cpu0;
+        long transactions = Long.parseLong(find(out, "number of transactions actually processed: (\\d+)"));
+        String failed = findOptional(out, "number of failed transactions: (\\d+)");
+        return new Run(
+                Double.parseDouble(find(out, "tps = ([0-9.]+) \\(without initial connection time\\)")),
+                Double.parseDouble(find(out, "latency average = ([0-9.]+) ms")),
+                transactions,
+                failed == null ? 0 : Long.parseLong(failed),
+                transactions == 0 ? 0 : cpu / 1000.0 / transactions);
+    }
+
+    private static Process startPgbouncer(int pgPort, int port) throws IOException, InterruptedException {
+        // pgbouncer refuses to run as root: as root it runs as the postgres user, which must read its files
+        Path dir = Files.createTempDirectory(
+                "gatehouse-pgbouncer",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path users = dir.resolve("userlist.txt");
+        Files.writeString(users, "\"postgres\" \"\"\n");
+        Path ini = dir.resolve("pgbouncer.ini");
+        Files.writeString(
+                ini,
+                String.join(
+                        "\n",
+                        "[databases]",
+                        DATABASE + " = host=127.0.0.1 port=" + pgPort + " dbname=" + DATABASE + " user=postgres",
+                        "[pgbouncer]",
+                        "listen_addr = 127.0.0.1",
+                        "listen_port = " + port,
+                        "unix_socket_dir =",
+                        "auth_type = trust",
+                        "auth_file = " + users,
+                        "pool_mode = session",
+                        "max_client_conn = 200",
+                        "default_pool_size = 64",
+                        "ignore_startup_parameters = extra_float_digits",
+                        ""));
+        for (Path p : List.of(users, ini)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        List<String> cmd = new ArrayList<>(List.of("pgbouncer", "-q"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.addAll(List.of("-u", "postgres"));
+        }
+        cmd.add(ini.toString());
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("pgbouncer.out").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("pgbouncer exited: " + Files.readString(dir.resolve("pgbouncer.out")));
+            }
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return p;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        p.destroy();
+        throw new IllegalStateException("pgbouncer did not listen on port " + port);
+    }
+
+    private static String exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        if (rc != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + rc + "):\n" + out);
+        }
+        return out;
+    }
+
+    private static String find(String text, String regex) {
+        String v = findOptional(text, regex);
+        if (v == null) {
+            throw new IllegalStateException("no '" + regex + "' in pgbench output:\n" + text);
+        }
+        return v;
+    }
+
+    private static String findOptional(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** VmRSS or VmHWM of this process, in bytes. */
+    static long rssBytes(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / 1024.0 / 1024.0);
+    }
+
+    private static String ratio(Run r, Run reference) {
+        return reference == null ? "-" : String.format(Locale.ROOT, "%.2f×", r.tps / reference.tps);
+    }
+
+    private static String key(String mode, int clients, String target) {
+        return mode + "/" + clients + "/" + target;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static List<Integer> parseInts(String csv) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            out.add(Integer.parseInt(s.strip()));
+        }
+        return out;
+    }
+
+    /** The REST API as the first admin, over HTTPS pinned to the data directory's dev CA. */
+    private record Admin(HttpClient http, URI base, String token) {
+        Admin(Gateway gateway, Path data, String token) {
+            this(
+                    HttpClient.newBuilder()
+                            .sslContext(ClientTls.trusting(data.resolve("tls").resolve("ca.crt")))
+                            .build(),
+                    URI.create("https://127.0.0.1:" + gateway.apiPort()),
+                    token);
+        }
+
+        JsonNode post(String path, Object body) throws IOException, InterruptedException {
+            HttpResponse<byte[]> r = http.send(
+                    HttpRequest.newBuilder(base.resolve(path))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException(
+                        "POST " + path + " -> " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+            }
+            return JSON.readTree(r.body());
+        }
+    }
+}
