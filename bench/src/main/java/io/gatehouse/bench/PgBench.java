@@ -66,7 +66,14 @@ public final class PgBench {
 
     record Target(String name, int port, String user, String dbname, String password, boolean gateway) {}
 
-    record Run(double tps, double latencyMs, long transactions, long failed, double cpuMicrosPerStatement) {}
+    record Run(
+            double tps,
+            double latencyMs,
+            long transactions,
+            double cpuMicrosPerStatement,
+            double eventsPerStatement,
+            double eventsWrittenPerSecond,
+            String note) {}
 
     public static void main(String[] args) throws Exception {
         int seconds = 10;
@@ -179,7 +186,7 @@ public final class PgBench {
             for (String name : List.of("fail-closed", "best-effort")) {
                 if (targets.contains(name)) {
                     for (String mode : modes) {
-                        pgbench(all.get(name), mode, 8, Math.max(2, warmup * 2));
+                        pgbench(gateway, all.get(name), mode, 8, Math.max(2, warmup * 2));
                     }
                 }
             }
@@ -192,7 +199,7 @@ public final class PgBench {
                     warmup);
             System.out.printf(
                     Locale.ROOT,
-                    "%-8s %7s %-12s %9s %10s %8s %10s %12s %10s%n",
+                    "%-8s %7s %-12s %9s %10s %8s %10s %12s %10s %12s %10s%n",
                     "mode",
                     "clients",
                     "target",
@@ -201,7 +208,9 @@ public final class PgBench {
                     "×direct",
                     "×pgbouncer",
                     "gw CPU/stmt",
-                    "gw RSS");
+                    "gw RSS",
+                    "events/stmt",
+                    "written/s");
             Map<String, Run> results = new HashMap<>();
             for (String mode : modes) {
                 for (int c : clients) {
@@ -211,15 +220,15 @@ public final class PgBench {
                             throw new IllegalArgumentException("unknown target " + name);
                         }
                         if (warmup > 0) {
-                            pgbench(t, mode, c, warmup);
+                            pgbench(gateway, t, mode, c, warmup);
                         }
-                        Run r = pgbench(t, mode, c, seconds);
+                        Run r = pgbench(gateway, t, mode, c, seconds);
                         results.put(key(mode, c, name), r);
                         Run direct = results.get(key(mode, c, "direct"));
                         Run bouncer = results.get(key(mode, c, "pgbouncer"));
                         System.out.printf(
                                 Locale.ROOT,
-                                "%-8s %7d %-12s %9.0f %8.3fms %8s %10s %12s %10s%s%n",
+                                "%-8s %7d %-12s %9.0f %8.3fms %8s %10s %12s %10s %12s %10s%s%n",
                                 mode,
                                 c,
                                 name,
@@ -229,7 +238,9 @@ public final class PgBench {
                                 ratio(r, bouncer),
                                 t.gateway ? String.format(Locale.ROOT, "%.1fµs", r.cpuMicrosPerStatement) : "-",
                                 t.gateway ? mib(rssBytes("VmRSS")) : "-",
-                                r.failed > 0 ? "  (" + r.failed + " failed)" : "");
+                                t.gateway ? String.format(Locale.ROOT, "%.2f", r.eventsPerStatement) : "-",
+                                t.gateway ? String.format(Locale.ROOT, "%.0f", r.eventsWrittenPerSecond) : "-",
+                                r.note.isEmpty() ? "" : "  [" + r.note + "]");
                     }
                 }
             }
@@ -364,7 +375,8 @@ public final class PgBench {
     }
 
     /** One pgbench run; the gateway's CPU per statement is this JVM's process CPU time over it. */
-    static Run pgbench(Target t, String mode, int clients, int seconds) throws IOException, InterruptedException {
+    static Run pgbench(Gateway gateway, Target t, String mode, int clients, int seconds)
+            throws IOException, InterruptedException {
         List<String> cmd = List.of(
                 "pgbench",
                 "-n",
@@ -384,17 +396,54 @@ public final class PgBench {
                 "-U",
                 t.user,
                 t.dbname);
+        awaitRecorderDrained(gateway);
         long cpu0 = processCpuNanos();
-        String out = exec(cmd, Map.of("PGPASSWORD", t.password, "PGSSLMODE", "disable"));
+        long written0 = gateway.writer().written();
+        long t0 = System.nanoTime();
+        Result result = exec(cmd, Map.of("PGPASSWORD", t.password, "PGSSLMODE", "disable"), seconds + 30);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpu = processCpuNanos() - cpu0;
-        long transactions = Long.parseLong(find(out, "number of transactions actually processed: (\\d+)"));
-        String failed = findOptional(out, "number of failed transactions: (\\d+)");
+        long written = gateway.writer().written() - written0;
+        String out = result.out;
+        String processed = findOptional(out, "number of transactions actually processed: (\\d+)");
+        String tps = findOptional(out, "tps = ([0-9.]+) \\(without initial connection time\\)");
+        String latency = findOptional(out, "latency average = ([0-9.]+) ms");
+        long transactions = processed == null ? 0 : Long.parseLong(processed);
+        long aborted = out.lines().filter(l -> l.contains(" aborted ")).count();
+        List<String> notes = new ArrayList<>();
+        if (result.timedOut) {
+            notes.add("pgbench hung: killed after " + (seconds + 30) + " s");
+        }
+        if (aborted > 0) {
+            notes.add(aborted + " of " + clients + " clients aborted: "
+                    + out.lines()
+                            .filter(l -> l.contains(" aborted "))
+                            .findFirst()
+                            .orElse("")
+                            .replaceAll(".*(FATAL|ERROR): *", "")
+                            .strip());
+        } else if (result.rc != 0 && !result.timedOut) {
+            notes.add("pgbench exit " + result.rc + ": " + out.strip());
+        }
         return new Run(
-                Double.parseDouble(find(out, "tps = ([0-9.]+) \\(without initial connection time\\)")),
-                Double.parseDouble(find(out, "latency average = ([0-9.]+) ms")),
+                tps == null ? Double.NaN : Double.parseDouble(tps),
+                latency == null ? Double.NaN : Double.parseDouble(latency),
                 transactions,
-                failed == null ? 0 : Long.parseLong(failed),
-                transactions == 0 ? 0 : cpu / 1000.0 / transactions);
+                cpu / 1000.0 / Math.max(1, transactions),
+                (double) written / Math.max(1, transactions),
+                written / elapsed,
+                String.join("; ", notes));
+    }
+
+    /**
+     * Best-effort events still queued from the previous cell would be written during the next one and
+     * charge its CPU; wait (up to 60 s) until the recorder has caught up.
+     */
+    private static void awaitRecorderDrained(Gateway gateway) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (gateway.writer().backlog() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
     }
 
     private static Process startPgbouncer(int pgPort, int port) throws IOException, InterruptedException {
@@ -450,15 +499,35 @@ public final class PgBench {
     }
 
     private static String exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        if (rc != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + rc + "):\n" + out);
+        Result r = exec(cmd, env, 600);
+        if (r.rc != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + r.rc + "):\n" + r.out);
         }
-        return out;
+        return r.out;
+    }
+
+    record Result(int rc, String out, boolean timedOut) {}
+
+    /** Runs a command, killing it after {@code timeoutSeconds} (a client the gateway never answers). */
+    private static Result exec(List<String> cmd, Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path log = Files.createTempFile("gatehouse-pgbench", ".out");
+        try {
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            if (!done) {
+                p.destroy(); // SIGTERM: pgbench still prints what it measured
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            }
+            return new Result(p.exitValue(), Files.readString(log), !done);
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     private static String find(String text, String regex) {
