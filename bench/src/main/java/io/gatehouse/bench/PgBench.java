@@ -80,6 +80,7 @@ public final class PgBench {
         int warmup = 2;
         int idle = 1000;
         int scale = 10;
+        String recorderQueue = null;
         List<Integer> clients = List.of(1, 8, 32);
         List<String> modes = List.of("simple", "prepared");
         List<String> targets = List.of("direct", "fail-closed", "best-effort", "pgbouncer");
@@ -89,13 +90,15 @@ public final class PgBench {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
                 case "--scale" -> scale = Integer.parseInt(args[++i]);
+                case "--recorder-queue" -> recorderQueue = args[++i];
                 case "--clients" -> clients = parseInts(args[++i]);
                 case "--modes" -> modes = List.of(args[++i].split(","));
                 case "--targets" -> targets = List.of(args[++i].split(","));
                 default ->
                     throw new IllegalArgumentException("unknown argument " + args[i]
                             + "; expected --seconds N, --clients 1,8,32, --modes simple,prepared,"
-                            + " --targets direct,fail-closed,best-effort,pgbouncer, --warmup S, --idle N, --scale S");
+                            + " --targets direct,fail-closed,best-effort,pgbouncer, --warmup S, --idle N, --scale S,"
+                            + " --recorder-queue N");
             }
         }
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-pgbench");
@@ -141,8 +144,8 @@ public final class PgBench {
 
             Path data = Files.createDirectory(work.resolve("gateway"));
             AtomicReference<String> adminToken = new AtomicReference<>();
-            gateway =
-                    Gateway.start(gatewayConfig(data), Clock.systemUTC(), first -> adminToken.set(first.adminToken()));
+            gateway = Gateway.start(
+                    gatewayConfig(data, recorderQueue), Clock.systemUTC(), first -> adminToken.set(first.adminToken()));
             Admin admin = new Admin(gateway, data, adminToken.get());
             admin.post("/api/v1/identities", Map.of("name", IDENTITY, "kind", "agent", "role", "user"));
             String token = admin.post("/api/v1/tokens", Map.of("identity", IDENTITY))
@@ -168,8 +171,10 @@ public final class PgBench {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "gateway: pg port %d, connections fail-closed and best-effort (recording: default content)%n",
-                    gateway.pgPort());
+                    "gateway: pg port %d, connections fail-closed and best-effort (recording: default content),"
+                            + " recorder queue %s%n",
+                    gateway.pgPort(),
+                    recorderQueue == null ? "default" : recorderQueue);
 
             Map<String, Target> all = new LinkedHashMap<>();
             all.put("direct", new Target("direct", pgPort, "postgres", DATABASE, "", false));
@@ -307,8 +312,15 @@ public final class PgBench {
         Run y = results.get(key(mode, c, b));
         if (x != null && y != null) {
             double r = x.tps / y.tps;
+            String broken = x.note.isEmpty() && y.note.isEmpty() ? "" : " (see the notes in the table)";
             System.out.printf(
-                    Locale.ROOT, "  " + format.replace("%n", " %s%n"), mode, c, r, r >= min ? "met" : "MISSED");
+                    Locale.ROOT,
+                    "  " + format.replace("%n", " %s%s%n"),
+                    mode,
+                    c,
+                    r,
+                    r >= min ? "met" : "MISSED",
+                    broken);
         }
     }
 
@@ -366,11 +378,14 @@ public final class PgBench {
         }
     }
 
-    private static GatewayConfig gatewayConfig(Path data) {
+    private static GatewayConfig gatewayConfig(Path data, String recorderQueue) {
         Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
         flags.put(ConfigKey.DATA, data.toString());
         flags.put(ConfigKey.API_PORT, "0");
         flags.put(ConfigKey.PG_PORT, "0");
+        if (recorderQueue != null) {
+            flags.put(ConfigKey.RECORDER_QUEUE, recorderQueue);
+        }
         return new ConfigLoader(Map.of()).load(null, flags);
     }
 
@@ -389,6 +404,8 @@ public final class PgBench {
                 Integer.toString(Math.min(clients, 2)),
                 "-T",
                 Integer.toString(seconds),
+                "-P",
+                "1",
                 "-h",
                 "127.0.0.1",
                 "-p",
@@ -405,12 +422,21 @@ public final class PgBench {
         long cpu = processCpuNanos() - cpu0;
         long written = gateway.writer().written() - written0;
         String out = result.out;
+        List<String> notes = new ArrayList<>();
         String processed = findOptional(out, "number of transactions actually processed: (\\d+)");
         String tps = findOptional(out, "tps = ([0-9.]+) \\(without initial connection time\\)");
+        if (tps == null) {
+            // killed before its summary: the per-second progress lines say how far it got
+            List<Double> perSecond = new ArrayList<>();
+            Matcher m = Pattern.compile("progress: [0-9.]+ s, ([0-9.]+) tps").matcher(out);
+            while (m.find()) {
+                perSecond.add(Double.parseDouble(m.group(1)));
+            }
+            notes.add("progress tps per second: " + perSecond);
+        }
         String latency = findOptional(out, "latency average = ([0-9.]+) ms");
         long transactions = processed == null ? 0 : Long.parseLong(processed);
         long aborted = out.lines().filter(l -> l.contains(" aborted ")).count();
-        List<String> notes = new ArrayList<>();
         if (result.timedOut) {
             notes.add("pgbench hung: killed after " + (seconds + 30) + " s");
         }
