@@ -64,7 +64,8 @@ public final class PgBench {
     private static final String IDENTITY = "bench";
     private static final String DATABASE = "bench";
 
-    record Target(String name, int port, String user, String dbname, String password, boolean gateway) {}
+    /** {@code proxyPid}: an external proxy process whose CPU time is charged per statement (0: none). */
+    record Target(String name, int port, String user, String dbname, String password, boolean gateway, long proxyPid) {}
 
     record Run(
             double tps,
@@ -177,13 +178,19 @@ public final class PgBench {
                     recorderQueue == null ? "default" : recorderQueue);
 
             Map<String, Target> all = new LinkedHashMap<>();
-            all.put("direct", new Target("direct", pgPort, "postgres", DATABASE, "", false));
-            all.put("fail-closed", new Target("fail-closed", gateway.pgPort(), IDENTITY, "fail-closed", token, true));
-            all.put("best-effort", new Target("best-effort", gateway.pgPort(), IDENTITY, "best-effort", token, true));
+            all.put("direct", new Target("direct", pgPort, "postgres", DATABASE, "", false, 0));
+            all.put(
+                    "fail-closed",
+                    new Target("fail-closed", gateway.pgPort(), IDENTITY, "fail-closed", token, true, 0));
+            all.put(
+                    "best-effort",
+                    new Target("best-effort", gateway.pgPort(), IDENTITY, "best-effort", token, true, 0));
             if (targets.contains("pgbouncer")) {
                 int bouncerPort = freePort();
                 pgbouncer = startPgbouncer(pgPort, bouncerPort);
-                all.put("pgbouncer", new Target("pgbouncer", bouncerPort, "postgres", DATABASE, "", false));
+                all.put(
+                        "pgbouncer",
+                        new Target("pgbouncer", bouncerPort, "postgres", DATABASE, "", false, pgbouncer.pid()));
                 System.out.printf(Locale.ROOT, "pgbouncer: session mode on 127.0.0.1:%d%n", bouncerPort);
             }
 
@@ -198,8 +205,8 @@ public final class PgBench {
 
             System.out.printf(
                     Locale.ROOT,
-                    "%ncells: %d s each after a %d s warm-up; gateway CPU = this JVM's "
-                            + "process CPU time over the run / statements%n%n",
+                    "%ncells: %d s each after a %d s warm-up; CPU/stmt = the proxy's CPU time over"
+                            + " the run / statements (gateway: this JVM's process CPU time; pgbouncer: its utime+stime)%n%n",
                     seconds,
                     warmup);
             System.out.printf(
@@ -212,7 +219,7 @@ public final class PgBench {
                     "avg lat",
                     "×direct",
                     "×pgbouncer",
-                    "gw CPU/stmt",
+                    "CPU/stmt",
                     "gw RSS",
                     "events/stmt",
                     "written/s");
@@ -241,7 +248,9 @@ public final class PgBench {
                                 r.latencyMs,
                                 ratio(r, direct),
                                 ratio(r, bouncer),
-                                t.gateway ? String.format(Locale.ROOT, "%.1fµs", r.cpuMicrosPerStatement) : "-",
+                                t.gateway || t.proxyPid != 0
+                                        ? String.format(Locale.ROOT, "%.1fµs", r.cpuMicrosPerStatement)
+                                        : "-",
                                 t.gateway ? mib(rssBytes("VmRSS")) : "-",
                                 t.gateway ? String.format(Locale.ROOT, "%.2f", r.eventsPerStatement) : "-",
                                 t.gateway ? String.format(Locale.ROOT, "%.0f", r.eventsWrittenPerSecond) : "-",
@@ -414,12 +423,12 @@ public final class PgBench {
                 t.user,
                 t.dbname);
         awaitRecorderDrained(gateway);
-        long cpu0 = processCpuNanos();
+        long cpu0 = t.proxyPid != 0 ? processCpuNanos(t.proxyPid) : processCpuNanos();
         long written0 = gateway.writer().written();
         long t0 = System.nanoTime();
         Result result = exec(cmd, Map.of("PGPASSWORD", t.password, "PGSSLMODE", "disable"), seconds + 30);
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        long cpu = processCpuNanos() - cpu0;
+        long cpu = (t.proxyPid != 0 ? processCpuNanos(t.proxyPid) : processCpuNanos()) - cpu0;
         long written = gateway.writer().written() - written0;
         String out = result.out;
         List<String> notes = new ArrayList<>();
@@ -572,6 +581,18 @@ public final class PgBench {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** utime + stime of another process from /proc/PID/stat, in nanoseconds (10 ms resolution). */
+    private static long processCpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** VmRSS or VmHWM of this process, in bytes. */
