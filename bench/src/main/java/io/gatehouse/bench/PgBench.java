@@ -55,7 +55,8 @@ import java.util.regex.Pattern;
  * Finally N idle clients (a separate JVM) hold connections through the gateway while its RSS is read.
  *
  * <p>Usage: {@code bench/pgbench.sh [--seconds N] [--clients 1,8,32] [--modes simple,prepared]
- * [--targets direct,fail-closed,best-effort,pgbouncer] [--warmup S] [--idle 1000] [--scale 10]}
+ * [--targets direct,fail-closed,best-effort,pgbouncer] [--warmup S] [--idle 1000] [--scale 10]
+ * [--recorder-queue N]}. Its temporary directories (gateway data, SQLite log, pgbouncer files) are deleted at the end.
  */
 public final class PgBench {
     private PgBench() {}
@@ -312,6 +313,10 @@ public final class PgBench {
                 gateway.close();
             }
             postgres.close();
+            deleteRecursively(work);
+            if (pgbouncerDir != null) {
+                deleteRecursively(pgbouncerDir);
+            }
         }
     }
 
@@ -481,11 +486,14 @@ public final class PgBench {
         }
     }
 
+    private static Path pgbouncerDir;
+
     private static Process startPgbouncer(int pgPort, int port) throws IOException, InterruptedException {
         // pgbouncer refuses to run as root: as root it runs as the postgres user, which must read its files
         Path dir = Files.createTempDirectory(
                 "gatehouse-pgbouncer",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        pgbouncerDir = dir;
         Path users = dir.resolve("userlist.txt");
         Files.writeString(users, "\"postgres\" \"\"\n");
         Path ini = dir.resolve("pgbouncer.ini");
@@ -619,6 +627,14 @@ public final class PgBench {
 
     private static String key(String mode, int clients, String target) {
         return mode + "/" + clients + "/" + target;
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static int freePort() throws IOException {
