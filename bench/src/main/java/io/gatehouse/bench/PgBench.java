@@ -1,0 +1,680 @@
+package io.gatehouse.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.gateway.Gateway;
+import io.gatehouse.gateway.config.ConfigKey;
+import io.gatehouse.gateway.config.ConfigLoader;
+import io.gatehouse.gateway.config.GatewayConfig;
+import io.gatehouse.gateway.security.ClientTls;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL through the gateway (issue 5, benchmark): {@code pgbench -S} at several client counts, simple
+ * and prepared protocol, side by side against four targets, all started here on loopback:
+ *
+ * <ul>
+ *   <li>{@code direct}: a private PostgreSQL (fsync on), {@code pgbench -i -s 10};
+ *   <li>{@code fail-closed}: the gateway, in this JVM, with a fail-closed connection on its embedded SQLite
+ *       store;
+ *   <li>{@code best-effort}: the same gateway, a best-effort connection to the same database;
+ *   <li>{@code pgbouncer}: pgbouncer in session mode, the plain-proxy reference.
+ * </ul>
+ *
+ * <p>Since the gateway runs in this JVM, and this JVM does nothing else while pgbench runs, the process CPU
+ * time read before and after a run is the gateway's CPU time for it (recorder, GC and JIT included).
+ * Finally N idle clients (a separate JVM) hold connections through the gateway while its RSS is read.
+ *
+ * <p>Usage: {@code bench/pgbench.sh [--seconds N] [--clients 1,8,32] [--modes simple,prepared]
+ * [--targets direct,fail-closed,best-effort,pgbouncer] [--warmup S] [--idle 1000] [--scale 10]
+ * [--recorder-queue N]}. Its temporary directories (gateway data, SQLite log, pgbouncer files) are deleted at the end.
+ */
+public final class PgBench {
+    private PgBench() {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String IDENTITY = "bench";
+    private static final String DATABASE = "bench";
+
+    /** {@code proxyPid}: an external proxy process whose CPU time is charged per statement (0: none). */
+    record Target(String name, int port, String user, String dbname, String password, boolean gateway, long proxyPid) {}
+
+    record Run(
+            double tps,
+            double latencyMs,
+            long transactions,
+            double cpuMicrosPerStatement,
+            double eventsPerStatement,
+            double eventsWrittenPerSecond,
+            String note) {}
+
+    public static void main(String[] args) throws Exception {
+        int seconds = 10;
+        int warmup = 2;
+        int idle = 1000;
+        int scale = 10;
+        String recorderQueue = null;
+        List<Integer> clients = List.of(1, 8, 32);
+        List<String> modes = List.of("simple", "prepared");
+        List<String> targets = List.of("direct", "fail-closed", "best-effort", "pgbouncer");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--idle" -> idle = Integer.parseInt(args[++i]);
+                case "--scale" -> scale = Integer.parseInt(args[++i]);
+                case "--recorder-queue" -> recorderQueue = args[++i];
+                case "--clients" -> clients = parseInts(args[++i]);
+                case "--modes" -> modes = List.of(args[++i].split(","));
+                case "--targets" -> targets = List.of(args[++i].split(","));
+                default ->
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; expected --seconds N, --clients 1,8,32, --modes simple,prepared,"
+                            + " --targets direct,fail-closed,best-effort,pgbouncer, --warmup S, --idle N, --scale S,"
+                            + " --recorder-queue N");
+            }
+        }
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-pgbench");
+        FsyncProbe.Result fsync = FsyncProbe.measure(work, Duration.ofSeconds(3));
+        System.out.printf(
+                Locale.ROOT,
+                "disk reference (%s): %.0f fsyncs/s, %.0f µs per write+fsync%n",
+                work,
+                fsync.fsyncsPerSecond(),
+                fsync.microsPerFsync());
+
+        // max_connections: 32 pgbench clients per target, and the idle test's connections (one upstream each)
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", Integer.toString(Math.max(200, idle + 100)))
+                .start();
+        Process pgbouncer = null;
+        Gateway gateway = null;
+        try {
+            try (Connection c = postgres.getPostgresDatabase().getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + DATABASE);
+            }
+            int pgPort = postgres.getPort();
+            exec(
+                    List.of(
+                            "pgbench",
+                            "-i",
+                            "-q",
+                            "-s",
+                            Integer.toString(scale),
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(pgPort),
+                            "-U",
+                            "postgres",
+                            DATABASE),
+                    Map.of());
+            System.out.printf(Locale.ROOT, "postgresql: 127.0.0.1:%d, pgbench -i -s %d done%n", pgPort, scale);
+
+            Path data = Files.createDirectory(work.resolve("gateway"));
+            AtomicReference<String> adminToken = new AtomicReference<>();
+            gateway = Gateway.start(
+                    gatewayConfig(data, recorderQueue), Clock.systemUTC(), first -> adminToken.set(first.adminToken()));
+            Admin admin = new Admin(gateway, data, adminToken.get());
+            admin.post("/api/v1/identities", Map.of("name", IDENTITY, "kind", "agent", "role", "user"));
+            String token = admin.post("/api/v1/tokens", Map.of("identity", IDENTITY))
+                    .get("token")
+                    .asText();
+            for (String durability : List.of("fail-closed", "best-effort")) {
+                admin.post(
+                        "/api/v1/connections",
+                        Map.of(
+                                "name",
+                                durability,
+                                "type",
+                                "postgres",
+                                "target",
+                                "127.0.0.1:" + pgPort,
+                                "username",
+                                "postgres",
+                                "database",
+                                DATABASE,
+                                "durability",
+                                durability));
+                admin.post("/api/v1/grants", Map.of("identity", IDENTITY, "connection", durability));
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "gateway: pg port %d, connections fail-closed and best-effort (recording: default content),"
+                            + " recorder queue %s%n",
+                    gateway.pgPort(),
+                    recorderQueue == null ? "default" : recorderQueue);
+
+            Map<String, Target> all = new LinkedHashMap<>();
+            all.put("direct", new Target("direct", pgPort, "postgres", DATABASE, "", false, 0));
+            all.put(
+                    "fail-closed",
+                    new Target("fail-closed", gateway.pgPort(), IDENTITY, "fail-closed", token, true, 0));
+            all.put(
+                    "best-effort",
+                    new Target("best-effort", gateway.pgPort(), IDENTITY, "best-effort", token, true, 0));
+            if (targets.contains("pgbouncer")) {
+                int bouncerPort = freePort();
+                pgbouncer = startPgbouncer(pgPort, bouncerPort);
+                all.put(
+                        "pgbouncer",
+                        new Target("pgbouncer", bouncerPort, "postgres", DATABASE, "", false, pgbouncer.pid()));
+                System.out.printf(Locale.ROOT, "pgbouncer: session mode on 127.0.0.1:%d%n", bouncerPort);
+            }
+
+            // JIT warm-up of the gateway before anything is measured
+            for (String name : List.of("fail-closed", "best-effort")) {
+                if (targets.contains(name)) {
+                    for (String mode : modes) {
+                        pgbench(gateway, all.get(name), mode, 8, Math.max(2, warmup * 2));
+                    }
+                }
+            }
+
+            System.out.printf(
+                    Locale.ROOT,
+                    "%ncells: %d s each after a %d s warm-up; CPU/stmt = the proxy's CPU time over"
+                            + " the run / statements (gateway: this JVM's process CPU time; pgbouncer: its utime+stime)%n%n",
+                    seconds,
+                    warmup);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-8s %7s %-12s %9s %10s %8s %10s %12s %10s %12s %10s%n",
+                    "mode",
+                    "clients",
+                    "target",
+                    "tps",
+                    "avg lat",
+                    "×direct",
+                    "×pgbouncer",
+                    "CPU/stmt",
+                    "gw RSS",
+                    "events/stmt",
+                    "written/s");
+            Map<String, Run> results = new HashMap<>();
+            for (String mode : modes) {
+                for (int c : clients) {
+                    for (String name : targets) {
+                        Target t = all.get(name);
+                        if (t == null) {
+                            throw new IllegalArgumentException("unknown target " + name);
+                        }
+                        if (warmup > 0) {
+                            pgbench(gateway, t, mode, c, warmup);
+                        }
+                        Run r = pgbench(gateway, t, mode, c, seconds);
+                        results.put(key(mode, c, name), r);
+                        Run direct = results.get(key(mode, c, "direct"));
+                        Run bouncer = results.get(key(mode, c, "pgbouncer"));
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%-8s %7d %-12s %9.0f %8.3fms %8s %10s %12s %10s %12s %10s%s%n",
+                                mode,
+                                c,
+                                name,
+                                r.tps,
+                                r.latencyMs,
+                                ratio(r, direct),
+                                ratio(r, bouncer),
+                                t.gateway || t.proxyPid != 0
+                                        ? String.format(Locale.ROOT, "%.1fµs", r.cpuMicrosPerStatement)
+                                        : "-",
+                                t.gateway ? mib(rssBytes("VmRSS")) : "-",
+                                t.gateway ? String.format(Locale.ROOT, "%.2f", r.eventsPerStatement) : "-",
+                                t.gateway ? String.format(Locale.ROOT, "%.0f", r.eventsWrittenPerSecond) : "-",
+                                r.note.isEmpty() ? "" : "  [" + r.note + "]");
+                    }
+                }
+            }
+
+            System.out.printf(Locale.ROOT, "%ntargets (issue 5):%n");
+            for (String mode : modes) {
+                for (int c : clients) {
+                    if (c >= 8) {
+                        check(
+                                results,
+                                mode,
+                                c,
+                                "best-effort",
+                                "pgbouncer",
+                                1.0,
+                                "best-effort ≥ 1.0× pgbouncer (%s, %d clients): %.2f×%n");
+                    }
+                    if (c >= 32) {
+                        check(
+                                results,
+                                mode,
+                                c,
+                                "fail-closed",
+                                "best-effort",
+                                0.8,
+                                "fail-closed ≥ 0.8× best-effort (%s, %d clients): %.2f×%n");
+                    }
+                }
+                Run fc = results.get(key(mode, 1, "fail-closed"));
+                Run be = results.get(key(mode, 1, "best-effort"));
+                if (fc != null && be != null) {
+                    double added = (fc.latencyMs - be.latencyMs) * 1000;
+                    double allowed = fsync.microsPerFsync() + 50;
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  fail-closed added latency at 1 client (%s): %.0f µs (allowed: one fsync %.0f µs + 50 = "
+                                    + "%.0f µs) %s%n",
+                            mode,
+                            added,
+                            fsync.microsPerFsync(),
+                            allowed,
+                            added <= allowed ? "met" : "MISSED");
+                }
+            }
+
+            if (idle > 0) {
+                idleConnections(gateway, token, idle);
+            }
+        } finally {
+            if (pgbouncer != null) {
+                pgbouncer.destroy();
+                pgbouncer.waitFor(10, TimeUnit.SECONDS);
+            }
+            if (gateway != null) {
+                gateway.close();
+            }
+            postgres.close();
+            deleteRecursively(work);
+            if (pgbouncerDir != null) {
+                deleteRecursively(pgbouncerDir);
+            }
+        }
+    }
+
+    private static void check(
+            Map<String, Run> results, String mode, int c, String a, String b, double min, String format) {
+        Run x = results.get(key(mode, c, a));
+        Run y = results.get(key(mode, c, b));
+        if (x != null && y != null) {
+            double r = x.tps / y.tps;
+            String broken = x.note.isEmpty() && y.note.isEmpty() ? "" : " (see the notes in the table)";
+            System.out.printf(
+                    Locale.ROOT,
+                    "  " + format.replace("%n", " %s%s%n"),
+                    mode,
+                    c,
+                    r,
+                    r >= min ? "met" : "MISSED",
+                    broken);
+        }
+    }
+
+    private static void idleConnections(Gateway gateway, String token, int count) throws Exception {
+        System.gc();
+        Thread.sleep(1000); // G1 uncommits the heap it shrinks after a full GC
+        long before = rssBytes("VmRSS");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        IdleClients.class.getName(),
+                        "127.0.0.1",
+                        Integer.toString(gateway.pgPort()),
+                        "fail-closed",
+                        IDENTITY,
+                        Integer.toString(count))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("PGPASSWORD", token);
+        Process clients = pb.start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            if (line == null || !line.startsWith("ready ")) {
+                throw new IllegalStateException("idle clients failed: " + line);
+            }
+            String[] parts = line.split(" ");
+            Thread.sleep(3000);
+            long held = rssBytes("VmRSS");
+            System.gc();
+            Thread.sleep(1000);
+            long afterGc = rssBytes("VmRSS");
+            Runtime rt = Runtime.getRuntime();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nidle: %s client connections (fail-closed, each with its upstream) opened in %s s and held;"
+                            + " gateway RSS %s before, %s held, %s after a GC; peak %s; heap used %s of %s"
+                            + " committed; %.0f KiB RSS per connection; target ≤ 1024 MiB: %s%n",
+                    parts[1],
+                    parts[2],
+                    mib(before),
+                    mib(held),
+                    mib(afterGc),
+                    mib(rssBytes("VmHWM")),
+                    mib(rt.totalMemory() - rt.freeMemory()),
+                    mib(rt.totalMemory()),
+                    (held - before) / 1024.0 / count,
+                    held <= 1024L * 1024 * 1024 ? "met" : "MISSED");
+            clients.getOutputStream().close();
+            clients.waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            clients.destroy();
+        }
+    }
+
+    private static GatewayConfig gatewayConfig(Path data, String recorderQueue) {
+        Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+        flags.put(ConfigKey.DATA, data.toString());
+        flags.put(ConfigKey.API_PORT, "0");
+        flags.put(ConfigKey.PG_PORT, "0");
+        if (recorderQueue != null) {
+            flags.put(ConfigKey.RECORDER_QUEUE, recorderQueue);
+        }
+        return new ConfigLoader(Map.of()).load(null, flags);
+    }
+
+    /** One pgbench run; the gateway's CPU per statement is this JVM's process CPU time over it. */
+    static Run pgbench(Gateway gateway, Target t, String mode, int clients, int seconds)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(
+                "pgbench",
+                "-n",
+                "-S",
+                "-M",
+                mode,
+                "-c",
+                Integer.toString(clients),
+                "-j",
+                Integer.toString(Math.min(clients, 2)),
+                "-T",
+                Integer.toString(seconds),
+                "-P",
+                "1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(t.port),
+                "-U",
+                t.user,
+                t.dbname);
+        awaitRecorderDrained(gateway);
+        long cpu0 = t.proxyPid != 0 ? processCpuNanos(t.proxyPid) : processCpuNanos();
+        long written0 = gateway.writer().written();
+        long t0 = System.nanoTime();
+        Result result = exec(cmd, Map.of("PGPASSWORD", t.password, "PGSSLMODE", "disable"), seconds + 30);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        long cpu = (t.proxyPid != 0 ? processCpuNanos(t.proxyPid) : processCpuNanos()) - cpu0;
+        long written = gateway.writer().written() - written0;
+        String out = result.out;
+        List<String> notes = new ArrayList<>();
+        String processed = findOptional(out, "number of transactions actually processed: (\\d+)");
+        String tps = findOptional(out, "tps = ([0-9.]+) \\(without initial connection time\\)");
+        if (tps == null) {
+            // killed before its summary: the per-second progress lines say how far it got
+            List<Double> perSecond = new ArrayList<>();
+            Matcher m = Pattern.compile("progress: [0-9.]+ s, ([0-9.]+) tps").matcher(out);
+            while (m.find()) {
+                perSecond.add(Double.parseDouble(m.group(1)));
+            }
+            notes.add("progress tps per second: " + perSecond);
+        }
+        String latency = findOptional(out, "latency average = ([0-9.]+) ms");
+        long transactions = processed == null ? 0 : Long.parseLong(processed);
+        long aborted = out.lines().filter(l -> l.contains(" aborted ")).count();
+        if (result.timedOut) {
+            notes.add("pgbench hung: killed after " + (seconds + 30) + " s");
+        }
+        if (aborted > 0) {
+            notes.add(aborted + " of " + clients + " clients aborted: "
+                    + out.lines()
+                            .filter(l -> l.contains(" aborted "))
+                            .findFirst()
+                            .orElse("")
+                            .replaceAll(".*(FATAL|ERROR): *", "")
+                            .strip());
+        } else if (result.rc != 0 && !result.timedOut) {
+            notes.add("pgbench exit " + result.rc + ": " + out.strip());
+        }
+        return new Run(
+                tps == null ? Double.NaN : Double.parseDouble(tps),
+                latency == null ? Double.NaN : Double.parseDouble(latency),
+                transactions,
+                cpu / 1000.0 / Math.max(1, transactions),
+                (double) written / Math.max(1, transactions),
+                written / elapsed,
+                String.join("; ", notes));
+    }
+
+    /**
+     * Best-effort events still queued from the previous cell would be written during the next one and
+     * charge its CPU; wait (up to 60 s) until the recorder has caught up.
+     */
+    private static void awaitRecorderDrained(Gateway gateway) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (gateway.writer().backlog() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static Path pgbouncerDir;
+
+    private static Process startPgbouncer(int pgPort, int port) throws IOException, InterruptedException {
+        // pgbouncer refuses to run as root: as root it runs as the postgres user, which must read its files
+        Path dir = Files.createTempDirectory(
+                "gatehouse-pgbouncer",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        pgbouncerDir = dir;
+        Path users = dir.resolve("userlist.txt");
+        Files.writeString(users, "\"postgres\" \"\"\n");
+        Path ini = dir.resolve("pgbouncer.ini");
+        Files.writeString(
+                ini,
+                String.join(
+                        "\n",
+                        "[databases]",
+                        DATABASE + " = host=127.0.0.1 port=" + pgPort + " dbname=" + DATABASE + " user=postgres",
+                        "[pgbouncer]",
+                        "listen_addr = 127.0.0.1",
+                        "listen_port = " + port,
+                        "unix_socket_dir =",
+                        "auth_type = trust",
+                        "auth_file = " + users,
+                        "pool_mode = session",
+                        "max_client_conn = 200",
+                        "default_pool_size = 64",
+                        "ignore_startup_parameters = extra_float_digits",
+                        ""));
+        for (Path p : List.of(users, ini)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        List<String> cmd = new ArrayList<>(List.of("pgbouncer", "-q"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.addAll(List.of("-u", "postgres"));
+        }
+        cmd.add(ini.toString());
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("pgbouncer.out").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("pgbouncer exited: " + Files.readString(dir.resolve("pgbouncer.out")));
+            }
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return p;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        p.destroy();
+        throw new IllegalStateException("pgbouncer did not listen on port " + port);
+    }
+
+    private static String exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        Result r = exec(cmd, env, 600);
+        if (r.rc != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + r.rc + "):\n" + r.out);
+        }
+        return r.out;
+    }
+
+    record Result(int rc, String out, boolean timedOut) {}
+
+    /** Runs a command, killing it after {@code timeoutSeconds} (a client the gateway never answers). */
+    private static Result exec(List<String> cmd, Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path log = Files.createTempFile("gatehouse-pgbench", ".out");
+        try {
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            if (!done) {
+                p.destroy(); // SIGTERM: pgbench still prints what it measured
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            }
+            return new Result(p.exitValue(), Files.readString(log), !done);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static String find(String text, String regex) {
+        String v = findOptional(text, regex);
+        if (v == null) {
+            throw new IllegalStateException("no '" + regex + "' in pgbench output:\n" + text);
+        }
+        return v;
+    }
+
+    private static String findOptional(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** utime + stime of another process from /proc/PID/stat, in nanoseconds (10 ms resolution). */
+    private static long processCpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** VmRSS or VmHWM of this process, in bytes. */
+    static long rssBytes(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / 1024.0 / 1024.0);
+    }
+
+    private static String ratio(Run r, Run reference) {
+        return reference == null ? "-" : String.format(Locale.ROOT, "%.2f×", r.tps / reference.tps);
+    }
+
+    private static String key(String mode, int clients, String target) {
+        return mode + "/" + clients + "/" + target;
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static List<Integer> parseInts(String csv) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            out.add(Integer.parseInt(s.strip()));
+        }
+        return out;
+    }
+
+    /** The REST API as the first admin, over HTTPS pinned to the data directory's dev CA. */
+    private record Admin(HttpClient http, URI base, String token) {
+        Admin(Gateway gateway, Path data, String token) {
+            this(
+                    HttpClient.newBuilder()
+                            .sslContext(ClientTls.trusting(data.resolve("tls").resolve("ca.crt")))
+                            .build(),
+                    URI.create("https://127.0.0.1:" + gateway.apiPort()),
+                    token);
+        }
+
+        JsonNode post(String path, Object body) throws IOException, InterruptedException {
+            HttpResponse<byte[]> r = http.send(
+                    HttpRequest.newBuilder(base.resolve(path))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException(
+                        "POST " + path + " -> " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+            }
+            return JSON.readTree(r.body());
+        }
+    }
+}
