@@ -170,6 +170,11 @@ final class SqliteDatabase implements Database {
         SQLiteConfig config = commonConfig();
         // Persistent in the file once set; only the writer (and Flyway, before it) sets it.
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // The log's append path touches the same index pages over and over: a 64 MiB page cache keeps them
+        // hot, and checkpointing every ~40 MiB of WAL instead of every 4 MiB copies each page back once
+        // instead of many times. Durability is unchanged: every commit still fsyncs the WAL.
+        config.setCacheSize(-65536);
+        config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "10000");
         return config;
     }
 
