@@ -93,7 +93,7 @@ class CrashRecoveryTest {
         }
     }
 
-    /** Starts the child, lets it append for {@code millis} after READY, kills it; returns the size it reopened at. */
+    /** Starts the child, lets it append for {@code millis} after its first acknowledgement, kills it; returns the size it reopened at. */
     private long runAndKill(int round, long millis, Map<Long, String> acked) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(
@@ -134,6 +134,9 @@ class CrashRecoveryTest {
         });
         assertThat(ready.await(60, TimeUnit.SECONDS))
                 .as("child of round %d became ready", round)
+                .isTrue();
+        assertThat(firstAck.await(60, TimeUnit.SECONDS))
+                .as("child of round %d acknowledged an event", round)
                 .isTrue();
         Thread.sleep(millis);
         child.destroyForcibly(); // SIGKILL on Linux
