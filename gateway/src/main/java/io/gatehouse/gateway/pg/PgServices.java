@@ -9,6 +9,7 @@ import io.gatehouse.wire.pg.DecoderLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -76,82 +77,72 @@ public record PgServices(
     }
 
     public PgServices withRecorder(Recorder other) {
-        return new PgServices(
-                store,
-                other,
-                secrets,
-                limiter,
-                tls,
-                clock,
-                recordingDeadline,
-                connector,
-                limits,
-                environment,
-                revocations,
-                preview);
+        return copy(c -> c.recorder = other);
     }
 
     public PgServices withRevocations(AccessRevocations other) {
-        return new PgServices(
-                store,
-                recorder,
-                secrets,
-                limiter,
-                tls,
-                clock,
-                recordingDeadline,
-                connector,
-                limits,
-                environment,
-                other,
-                preview);
+        return copy(c -> c.revocations = other);
     }
 
     public PgServices withEnvironment(Function<String, String> other) {
-        return new PgServices(
-                store,
-                recorder,
-                secrets,
-                limiter,
-                tls,
-                clock,
-                recordingDeadline,
-                connector,
-                limits,
-                other,
-                revocations,
-                preview);
+        return copy(c -> c.environment = other);
     }
 
     public PgServices withLimits(DecoderLimits other) {
-        return new PgServices(
-                store,
-                recorder,
-                secrets,
-                limiter,
-                tls,
-                clock,
-                recordingDeadline,
-                connector,
-                other,
-                environment,
-                revocations,
-                preview);
+        return copy(c -> c.limits = other);
     }
 
     public PgServices withPreview(PreviewLimits other) {
+        return copy(c -> c.preview = other);
+    }
+
+    /** One place that spells out every component, so adding one means editing here and nowhere else. */
+    private PgServices copy(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
         return new PgServices(
-                store,
-                recorder,
-                secrets,
-                limiter,
-                tls,
-                clock,
-                recordingDeadline,
-                connector,
-                limits,
-                environment,
-                revocations,
-                other);
+                c.store,
+                c.recorder,
+                c.secrets,
+                c.limiter,
+                c.tls,
+                c.clock,
+                c.recordingDeadline,
+                c.connector,
+                c.limits,
+                c.environment,
+                c.revocations,
+                c.preview);
+    }
+
+    /** The components as mutable fields, for {@link #copy}. */
+    private static final class Copy {
+        final Store store;
+        Recorder recorder;
+        final SecretBox secrets;
+        final FailureRateLimiter limiter;
+        final SSLContext tls;
+        final Clock clock;
+        final Duration recordingDeadline;
+        final UpstreamConnector connector;
+        DecoderLimits limits;
+        Function<String, String> environment;
+        AccessRevocations revocations;
+        PreviewLimits preview;
+
+        Copy(PgServices s) {
+            store = s.store();
+            recorder = s.recorder();
+            secrets = s.secrets();
+            limiter = s.limiter();
+            tls = s.tls();
+            clock = s.clock();
+            recordingDeadline = s.recordingDeadline();
+            connector = s.connector();
+            limits = s.limits();
+            environment = s.environment();
+            revocations = s.revocations();
+            preview = s.preview();
+        }
     }
 }
