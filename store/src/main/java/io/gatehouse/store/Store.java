@@ -39,6 +39,8 @@ public interface Store extends AutoCloseable {
 
     ConnectionRepository connections();
 
+    ConnectorRepository connectors();
+
     GrantRepository grants();
 
     LogRepository log();

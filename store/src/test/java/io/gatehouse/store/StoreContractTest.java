@@ -120,7 +120,7 @@ abstract class StoreContractTest {
         assertThatThrownBy(() -> Store.open(settings, clock))
                 .isInstanceOf(StoreVersionException.class)
                 .hasMessageStartingWith(
-                        "store schema version 7 is newer than this gatehouse supports (3); upgrade gatehouse");
+                        "store schema version 7 is newer than this gatehouse supports (5); upgrade gatehouse");
 
         try (Connection connection = rawConnection();
                 Statement statement = connection.createStatement();
@@ -128,8 +128,8 @@ abstract class StoreContractTest {
                         statement.executeQuery("SELECT count(*), max(installed_rank) FROM flyway_schema_history")) {
             history.next();
             assertThat(history.getLong(1))
-                    .as("history rows: V1, V3 and the future one, nothing added")
-                    .isEqualTo(3);
+                    .as("history rows: V1, V3, V5 and the future one, nothing added")
+                    .isEqualTo(4);
             assertThat(history.getInt(2)).isEqualTo(7);
         }
         store = Store.open(newStoreSettings(), clock); // for @AfterEach
@@ -264,6 +264,47 @@ abstract class StoreContractTest {
                 .isInstanceOf(DuplicateException.class)
                 .hasMessageStartingWith("token 'tok-2' already exists");
         assertThat(store.tokens().list()).extracting(TokenRecord::id).containsExactly("tok-1");
+    }
+
+    // ---------------------------------------------------------------- connectors
+
+    @Test
+    void connectorsAreFoundByNameAndTokenHashAndKeepWhenTheyWereLastSeen() {
+        ConnectorRecord created = store.connectors()
+                .create(new ConnectorRecord("pg-net", "tok1", bytes("sha-1"), null, null, null, null));
+        assertThat(created.createdAt()).isEqualTo(START_MICROS);
+        assertThat(created.lastSeenAt()).isNull();
+        store.connectors().create(new ConnectorRecord("edge", "tok2", bytes("sha-2"), null, null, null, null));
+
+        assertThat(store.connectors().byTokenSha256(bytes("sha-1"))).contains(created);
+        assertThat(store.connectors().byTokenSha256(bytes("sha-3"))).isEmpty();
+        assertThat(store.connectors().list()).extracting(ConnectorRecord::name).containsExactly("edge", "pg-net");
+
+        Instant seen = START.plusSeconds(60);
+        assertThat(store.connectors().seen("pg-net", seen, "127.0.0.1:50000", "0.1.0"))
+                .isTrue();
+        assertThat(store.connectors().seen("nobody", seen, null, null)).isFalse();
+        ConnectorRecord after = store.connectors().byName("pg-net").orElseThrow();
+        assertThat(after.lastSeenAt()).isEqualTo(seen.truncatedTo(ChronoUnit.MICROS));
+        assertThat(after.lastAddress()).isEqualTo("127.0.0.1:50000");
+        assertThat(after.lastVersion()).isEqualTo("0.1.0");
+    }
+
+    @Test
+    void duplicateConnectorNameOrTokenIsRejectedAndRemovalForgetsTheToken() {
+        store.connectors().create(new ConnectorRecord("pg-net", "tok1", bytes("sha-1"), null, null, null, null));
+        assertThatThrownBy(() -> store.connectors()
+                        .create(new ConnectorRecord("pg-net", "tok2", bytes("sha-2"), null, null, null, null)))
+                .isInstanceOf(DuplicateException.class)
+                .hasMessage("connector 'pg-net' already exists");
+        assertThatThrownBy(() -> store.connectors()
+                        .create(new ConnectorRecord("other", "tok3", bytes("sha-1"), null, null, null, null)))
+                .isInstanceOf(DuplicateException.class);
+
+        assertThat(store.connectors().remove("pg-net")).isTrue();
+        assertThat(store.connectors().remove("pg-net")).isFalse();
+        assertThat(store.connectors().byTokenSha256(bytes("sha-1"))).isEmpty();
+        assertThat(store.connectors().list()).isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gatehouse.store.internal;
 
 import io.gatehouse.store.ConnectionRepository;
+import io.gatehouse.store.ConnectorRepository;
 import io.gatehouse.store.GrantRepository;
 import io.gatehouse.store.IdentityRepository;
 import io.gatehouse.store.LogRepository;
@@ -19,6 +20,7 @@ final class JdbcStore implements Store {
     private final ConnectionRepository connections;
     private final GrantRepository grants;
     private final LogRepository log;
+    private final ConnectorRepository connectors;
 
     JdbcStore(Database database, Clock clock) {
         this.database = database;
@@ -30,6 +32,7 @@ final class JdbcStore implements Store {
         this.connections = new JdbcConnectionRepository(database, now);
         this.grants = new JdbcGrantRepository(database, now);
         this.log = new JdbcLogRepository(database, now);
+        this.connectors = new JdbcConnectorRepository(database, now);
     }
 
     @Override
@@ -55,6 +58,11 @@ final class JdbcStore implements Store {
     @Override
     public GrantRepository grants() {
         return grants;
+    }
+
+    @Override
+    public ConnectorRepository connectors() {
+        return connectors;
     }
 
     @Override
