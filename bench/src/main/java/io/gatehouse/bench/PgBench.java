@@ -397,6 +397,7 @@ public final class PgBench {
         flags.put(ConfigKey.DATA, data.toString());
         flags.put(ConfigKey.API_PORT, "0");
         flags.put(ConfigKey.PG_PORT, "0");
+        flags.put(ConfigKey.TUNNEL_PORT, "0");
         if (recorderQueue != null) {
             flags.put(ConfigKey.RECORDER_QUEUE, recorderQueue);
         }

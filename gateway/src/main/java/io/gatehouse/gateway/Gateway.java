@@ -6,6 +6,8 @@ import io.gatehouse.gateway.admin.AdminService;
 import io.gatehouse.gateway.api.ApiServer;
 import io.gatehouse.gateway.auth.Authenticator;
 import io.gatehouse.gateway.config.GatewayConfig;
+import io.gatehouse.gateway.pg.BuiltInConnector;
+import io.gatehouse.gateway.pg.ConnectorRouter;
 import io.gatehouse.gateway.pg.PgListener;
 import io.gatehouse.gateway.pg.PgServices;
 import io.gatehouse.gateway.pg.PreviewLimits;
@@ -19,10 +21,13 @@ import io.gatehouse.gateway.security.FileSecrets;
 import io.gatehouse.gateway.security.SecretBox;
 import io.gatehouse.gateway.security.SigningKeyFile;
 import io.gatehouse.gateway.security.TlsMaterial;
+import io.gatehouse.gateway.tunnel.ConnectorRegistry;
+import io.gatehouse.gateway.tunnel.TunnelServer;
 import io.gatehouse.store.IdentityKind;
 import io.gatehouse.store.Role;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.StoreSettings;
+import io.gatehouse.tunnel.TunnelProtocol;
 import io.gatehouse.wire.pg.DecoderLimits;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -51,6 +56,8 @@ public final class Gateway implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final ApiServer api;
     private final PgListener pg;
+    private final TunnelServer tunnel;
+    private final ConnectorRegistry connectors;
     private final LogWriter writer;
     private final Store store;
     private final DataDirectory data;
@@ -61,6 +68,8 @@ public final class Gateway implements AutoCloseable {
             List<AutoCloseable> resources,
             ApiServer api,
             PgListener pg,
+            TunnelServer tunnel,
+            ConnectorRegistry connectors,
             LogWriter writer,
             Store store,
             DataDirectory data,
@@ -68,6 +77,8 @@ public final class Gateway implements AutoCloseable {
         this.resources = resources;
         this.api = api;
         this.pg = pg;
+        this.tunnel = tunnel;
+        this.connectors = connectors;
         this.writer = writer;
         this.store = store;
         this.data = data;
@@ -87,16 +98,15 @@ public final class Gateway implements AutoCloseable {
         DataDirectory data = DataDirectory.prepare(config.dataDirectory());
         checkPortFree(config.bind(), config.apiPort(), "api.port");
         checkPortFree(config.bind(), config.pgPort(), "pg.port");
+        checkPortFree(config.bind(), config.tunnelPort(), "tunnel.port");
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             TlsMaterial tls = DevCertificateAuthority.ensure(data.tls(), List.of(config.bind()), clock);
-            SSLContext serverTls = config.tlsCertificate().isPresent()
+            TlsMaterial serving = config.tlsCertificate().isPresent()
                     ? TlsMaterial.fromPem(
-                                    config.tlsCertificate().get(),
-                                    config.tlsKey().orElseThrow(),
-                                    tls.caCertificate())
-                            .serverContext()
-                    : tls.serverContext();
+                            config.tlsCertificate().get(), config.tlsKey().orElseThrow(), tls.caCertificate())
+                    : tls;
+            SSLContext serverTls = serving.serverContext();
             KeyPair signingKey = SigningKeyFile.loadOrCreate(data.root());
             SecretBox secrets = config.secretKey()
                     .map(SecretBox::fromBase64)
@@ -130,6 +140,8 @@ public final class Gateway implements AutoCloseable {
             if (store.identities().count() == 0) {
                 onFirstStart.accept(bootstrap(admin, data));
             }
+            ConnectorRegistry connectors = new ConnectorRegistry(store, clock, TunnelProtocol.HEARTBEAT_INTERVAL);
+            opened.add(connectors);
             ApiServer api = ApiServer.start(
                     config.bind(),
                     config.apiPort(),
@@ -139,6 +151,7 @@ public final class Gateway implements AutoCloseable {
                     signer.verifierKey(),
                     admin,
                     authenticator,
+                    connectors,
                     clock);
             opened.add(api);
             LOG.info(
@@ -146,10 +159,37 @@ public final class Gateway implements AutoCloseable {
                     hostForUrl(config.bind()),
                     api.port(),
                     tls.caCertificate());
+            admin.connectorEvents(new AdminService.ConnectorEvents() {
+                @Override
+                public void targetsChanged(String connector) {
+                    connectors.targetsChanged(connector);
+                }
+
+                @Override
+                public void removed(String connector) {
+                    connectors.removed(connector);
+                }
+            });
+            char[] keyPassword = "gatehouse".toCharArray();
+            TunnelServer tunnel = TunnelServer.start(
+                    config.bind(),
+                    config.tunnelPort(),
+                    serving.serverKeyStore(keyPassword),
+                    keyPassword,
+                    store,
+                    connectors,
+                    limiter,
+                    writer,
+                    origin,
+                    clock);
+            opened.add(tunnel);
+            LOG.info("connectors dial in on {}:{} (gRPC over TLS)", hostForUrl(config.bind()), tunnel.port());
             PgListener pg = PgListener.start(
                     config.bind(),
                     config.pgPort(),
                     PgServices.of(store, writer, secrets, limiter, serverTls, clock, config.recorderDeadline())
+                            .withConnector(new ConnectorRouter(
+                                    new BuiltInConnector(Duration.ofSeconds(10)), connectors, Duration.ofSeconds(10)))
                             .withRevocations(revocations)
                             .withLimits(decoderLimits(config.pgMaxMessageSize()))
                             .withPreview(new PreviewLimits(config.previewRows(), config.previewBytes())));
@@ -160,7 +200,7 @@ public final class Gateway implements AutoCloseable {
                     origin,
                     writer.head().size(),
                     signer.verifierKey());
-            return new Gateway(opened, api, pg, writer, store, data, signer.verifierKey());
+            return new Gateway(opened, api, pg, tunnel, connectors, writer, store, data, signer.verifierKey());
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -221,6 +261,14 @@ public final class Gateway implements AutoCloseable {
 
     public int pgPort() {
         return pg.port();
+    }
+
+    public int tunnelPort() {
+        return tunnel.port();
+    }
+
+    public ConnectorRegistry connectors() {
+        return connectors;
     }
 
     public LogWriter writer() {

@@ -4,6 +4,7 @@ import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
 import io.gatehouse.audit.Value;
 import io.gatehouse.store.ConnectionRecord;
+import io.gatehouse.store.ConnectorRecord;
 import io.gatehouse.store.Credential;
 import io.gatehouse.store.Grant;
 import io.gatehouse.store.Identity;
@@ -43,6 +44,13 @@ final class AdminEvents {
 
     static long micros(Instant t) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    }
+
+    static Value of(ConnectorRecord c) {
+        SortedMap<String, Value> m = new TreeMap<>();
+        m.put("name", Value.of(c.name()));
+        m.put("token", Value.of(c.tokenId()));
+        return new Value.Map(m);
     }
 
     static Value of(Identity i) {

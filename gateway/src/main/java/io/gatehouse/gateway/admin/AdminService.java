@@ -4,6 +4,7 @@ import io.gatehouse.audit.Event;
 import io.gatehouse.audit.Value;
 import io.gatehouse.gateway.recorder.Recorder;
 import io.gatehouse.gateway.security.AccessRevocations;
+import io.gatehouse.gateway.security.ConnectorTokens;
 import io.gatehouse.gateway.security.MintedToken;
 import io.gatehouse.gateway.security.ScramSha256;
 import io.gatehouse.gateway.security.ScramVerifier;
@@ -11,6 +12,7 @@ import io.gatehouse.gateway.security.SecretBox;
 import io.gatehouse.gateway.security.Tokens;
 import io.gatehouse.store.ConnectionRecord;
 import io.gatehouse.store.ConnectionType;
+import io.gatehouse.store.ConnectorRecord;
 import io.gatehouse.store.Credential;
 import io.gatehouse.store.Durability;
 import io.gatehouse.store.Grant;
@@ -47,6 +49,7 @@ public final class AdminService {
     private final Duration deadline;
     private final AdminEvents events;
     private final AccessRevocations revocations;
+    private volatile ConnectorEvents connectorEvents = ConnectorEvents.NONE;
 
     public AdminService(Store store, Recorder recorder, SecretBox secrets, Clock clock, Duration deadline) {
         this(store, recorder, secrets, clock, deadline, new AccessRevocations());
@@ -67,6 +70,27 @@ public final class AdminService {
         this.clock = clock;
         this.deadline = deadline;
         this.events = new AdminEvents(clock);
+    }
+
+    /** Who hears of connector changes and of connections moving between connectors (the tunnel's registry). */
+    public interface ConnectorEvents {
+        ConnectorEvents NONE = new ConnectorEvents() {
+            @Override
+            public void targetsChanged(String connector) {}
+
+            @Override
+            public void removed(String connector) {}
+        };
+
+        /** The connections bound to {@code connector} (null: the built-in one) changed. */
+        void targetsChanged(String connector);
+
+        /** The connector was removed: its token no longer works and its link must end. */
+        void removed(String connector);
+    }
+
+    public void connectorEvents(ConnectorEvents listener) {
+        this.connectorEvents = listener;
     }
 
     // ---- identities ----
@@ -243,6 +267,10 @@ public final class AdminService {
         }
         if (spec.connector() != null && !spec.connector().isBlank()) {
             Validation.name("connector", spec.connector());
+            if (store.connectors().byName(spec.connector()).isEmpty()) {
+                throw new InvalidRequestException("no connector named '" + spec.connector()
+                        + "'; register it first with: gatehouse connectors add " + spec.connector());
+            }
         }
         if (store.connections().byName(name).isPresent()) {
             throw new io.gatehouse.store.DuplicateException("connection '" + name + "' already exists");
@@ -272,7 +300,10 @@ public final class AdminService {
                 now,
                 now);
         Event event = events.event(actor, "connection.create", name, new Value.Null(), AdminEvents.of(record));
-        return recordThenApply(actor, event, () -> store.connections().create(record));
+        ConnectionRecord created =
+                recordThenApply(actor, event, () -> store.connections().create(record));
+        connectorEvents.targetsChanged(created.connector());
+        return created;
     }
 
     /** DESIGN.md: databases and HTTP record commands by default; terminals record everything. */
@@ -309,6 +340,58 @@ public final class AdminService {
                 .orElseThrow(() -> new NotFoundException("no connection named '" + name + "'"));
         Event event = events.event(actor, "connection.remove", name, AdminEvents.of(before), new Value.Null());
         recordThenApply(actor, event, () -> store.connections().remove(name));
+        connectorEvents.targetsChanged(before.connector());
+    }
+
+    // ---- connectors ----
+
+    /** A freshly registered connector: its token is returned here once and never again. */
+    public record NewConnector(ConnectorRecord record, String token) {
+        @Override
+        public String toString() {
+            return "NewConnector[" + record.name() + ", token <redacted>]";
+        }
+    }
+
+    public NewConnector addConnector(Actor actor, String name) {
+        requireAdmin(actor, "register connectors");
+        Validation.name("connector", name);
+        if (store.connectors().byName(name).isPresent()) {
+            throw new io.gatehouse.store.DuplicateException("connector '" + name + "' already exists");
+        }
+        MintedToken minted = ConnectorTokens.mint();
+        ConnectorRecord record =
+                new ConnectorRecord(name, minted.id(), Tokens.sha256(minted.value()), null, null, null, null);
+        Event event = events.event(actor, "connector.create", name, new Value.Null(), AdminEvents.of(record));
+        ConnectorRecord created =
+                recordThenApply(actor, event, () -> store.connectors().create(record));
+        return new NewConnector(created, minted.value());
+    }
+
+    public List<ConnectorRecord> connectors(Actor actor) {
+        if (!actor.readsEverything()) {
+            throw new ForbiddenException(
+                    "only admins and auditors may list connectors; identity '" + actor.name() + "' is neither");
+        }
+        return store.connectors().list();
+    }
+
+    public void removeConnector(Actor actor, String name) {
+        requireAdmin(actor, "remove connectors");
+        ConnectorRecord before = store.connectors()
+                .byName(name)
+                .orElseThrow(() -> new NotFoundException("no connector named '" + name + "'"));
+        List<String> users = store.connections().list().stream()
+                .filter(c -> name.equals(c.connector()))
+                .map(ConnectionRecord::name)
+                .toList();
+        if (!users.isEmpty()) {
+            throw new InvalidRequestException("connector '" + name + "' still serves connections " + users
+                    + "; remove them (or re-create them on another connector) first");
+        }
+        Event event = events.event(actor, "connector.remove", name, AdminEvents.of(before), new Value.Null());
+        recordThenApply(actor, event, () -> store.connectors().remove(name));
+        connectorEvents.removed(name);
     }
 
     // ---- grants ----

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.gateway.admin.AdminService;
 import io.gatehouse.gateway.auth.Authenticator;
 import io.gatehouse.gateway.recorder.LogWriter;
+import io.gatehouse.gateway.tunnel.ConnectorRegistry;
 import io.gatehouse.store.Store;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
@@ -37,6 +38,7 @@ public final class ApiServer implements AutoCloseable {
             String verifierKey,
             AdminService admin,
             Authenticator authenticator,
+            ConnectorRegistry connectors,
             Clock clock) {
         RequestContext context = new RequestContext(authenticator);
         byte[] openApi = resource("/io/gatehouse/gateway/api/openapi.json");
@@ -73,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
                         res.send(openApi);
                     });
                     new AdminRoutes(admin, store, context, clock).register(r);
+                    new ConnectorRoutes(admin, connectors, context).register(r);
                     new AuditRoutes(store.log(), writer, verifierKey, context).register(r);
                     r.any((req, res) -> Problems.send(
                             res,

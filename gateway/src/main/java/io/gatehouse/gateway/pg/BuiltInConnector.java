@@ -17,7 +17,8 @@ public final class BuiltInConnector implements UpstreamConnector {
     }
 
     @Override
-    public ChannelFuture connect(ConnectionRecord connection, EventLoop loop, ChannelHandler handler) {
+    public ChannelFuture connect(
+            ConnectionRecord connection, String sessionId, EventLoop loop, ChannelHandler handler) {
         HostPort target = HostPort.parse(connection.target());
         return new Bootstrap()
                 .group(loop)

@@ -7,6 +7,7 @@ import io.gatehouse.gateway.recorder.RecordingUnavailableException;
 import io.gatehouse.gateway.security.ScramException;
 import io.gatehouse.gateway.security.ScramServerExchange;
 import io.gatehouse.store.ConnectionRecord;
+import io.gatehouse.store.Credential;
 import io.gatehouse.store.RecordingContent;
 import io.gatehouse.store.TokenRecord;
 import io.gatehouse.wire.pg.AuthenticationOk;
@@ -426,12 +427,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     // ---- upstream ----
 
     private void connectUpstream(ConnectionRecord record, String database) {
-        String password;
-        try {
-            password = UpstreamCredentials.resolve(record, services.secrets(), services.environment());
-        } catch (IllegalStateException e) {
-            fail(PgErrors.CANNOT_CONNECT, e.getMessage(), "upstream credential unavailable");
-            return;
+        String password = null;
+        // A remote connector resolves env: references from its own environment and sends the value with the
+        // stream (UpstreamHandler picks it up); everything else is resolved here.
+        boolean resolvedByConnector = record.connector() != null && record.credential() instanceof Credential.Reference;
+        if (!resolvedByConnector) {
+            try {
+                password = UpstreamCredentials.resolve(record, services.secrets(), services.environment());
+            } catch (IllegalStateException e) {
+                fail(PgErrors.CANNOT_CONNECT, e.getMessage(), "upstream credential unavailable");
+                return;
+            }
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("user", upstreamUser(record));
@@ -456,9 +462,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 password,
                 services.limits(),
                 record.upstreamTls(),
-                BuiltInConnector.HostPort.parse(record.target()));
+                BuiltInConnector.HostPort.parse(record.target()),
+                resolvedByConnector ? ((Credential.Reference) record.credential()).reference() : null);
         services.connector()
-                .connect(record, ctx.channel().eventLoop(), upstreamHandler)
+                .connect(record, sessionId, ctx.channel().eventLoop(), upstreamHandler)
                 .addListener((ChannelFutureListener) future -> {
                     if (!future.isSuccess()) {
                         fail(
@@ -693,6 +700,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                         services.connector()
                                 .connect(
                                         cancelled.connection(),
+                                        cancelled.id(),
                                         ctx.channel().eventLoop(),
                                         new CancelForwarder(new CancelRequest(key.processId(), key.secretKey())));
                     }

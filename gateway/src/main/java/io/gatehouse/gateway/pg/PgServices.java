@@ -80,6 +80,10 @@ public record PgServices(
         return copy(c -> c.recorder = other);
     }
 
+    public PgServices withConnector(UpstreamConnector other) {
+        return copy(c -> c.connector = other);
+    }
+
     public PgServices withRevocations(AccessRevocations other) {
         return copy(c -> c.revocations = other);
     }
@@ -124,7 +128,7 @@ public record PgServices(
         final SSLContext tls;
         final Clock clock;
         final Duration recordingDeadline;
-        final UpstreamConnector connector;
+        UpstreamConnector connector;
         DecoderLimits limits;
         Function<String, String> environment;
         AccessRevocations revocations;

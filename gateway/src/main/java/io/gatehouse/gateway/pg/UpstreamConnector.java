@@ -14,5 +14,8 @@ import io.netty.channel.EventLoop;
  * upstream's handlers never race), and has {@code handler} as its only handler.
  */
 public interface UpstreamConnector {
-    ChannelFuture connect(ConnectionRecord connection, EventLoop loop, ChannelHandler handler);
+    /**
+     * @param sessionId the session the stream serves (a remote connector logs it with the stream)
+     */
+    ChannelFuture connect(ConnectionRecord connection, String sessionId, EventLoop loop, ChannelHandler handler);
 }

@@ -2,6 +2,7 @@ package io.gatehouse.gateway.pg;
 
 import io.gatehouse.gateway.security.ScramClientExchange;
 import io.gatehouse.gateway.security.ScramException;
+import io.gatehouse.gateway.tunnel.TunnelChannel;
 import io.gatehouse.store.UpstreamTls;
 import io.gatehouse.wire.pg.AuthenticationCleartextPassword;
 import io.gatehouse.wire.pg.AuthenticationMD5Password;
@@ -52,7 +53,8 @@ import java.util.HexFormat;
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private final ClientSession client;
     private final StartupMessage startup;
-    private final String password;
+    private String password;
+    private final String connectorReference;
     private final BackendDecoder decoder;
     private final UpstreamTls tls;
     private final BuiltInConnector.HostPort target;
@@ -60,14 +62,19 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private boolean relaying;
     private boolean awaitingTlsAnswer;
 
-    /** {@code password} is null when the connection has no credential (trust). */
+    /**
+     * {@code password} is null when the connection has no credential (trust), or when {@code
+     * connectorReference} names a credential the remote connector resolves and sends with the stream.
+     */
     UpstreamHandler(
             ClientSession client,
             StartupMessage startup,
             String password,
             DecoderLimits limits,
             UpstreamTls tls,
-            BuiltInConnector.HostPort target) {
+            BuiltInConnector.HostPort target,
+            String connectorReference) {
+        this.connectorReference = connectorReference;
         this.client = client;
         this.tls = tls;
         this.target = target;
@@ -82,6 +89,16 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (connectorReference != null) {
+            password = ctx.channel() instanceof TunnelChannel tunnel
+                    ? tunnel.credentials().get(connectorReference)
+                    : null;
+            if (password == null) {
+                client.upstreamFailed("the credential reference '" + connectorReference + "' is not set in the"
+                        + " environment of the connector (" + ctx.channel().remoteAddress() + ")");
+                return;
+            }
+        }
         if (tls == UpstreamTls.DISABLE) {
             startLogin(ctx);
         } else {

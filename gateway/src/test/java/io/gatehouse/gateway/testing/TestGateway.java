@@ -44,6 +44,7 @@ public final class TestGateway implements AutoCloseable {
         flags.put(ConfigKey.DATA, data.toString());
         flags.put(ConfigKey.API_PORT, "0");
         flags.put(ConfigKey.PG_PORT, "0");
+        flags.put(ConfigKey.TUNNEL_PORT, "0");
         flags.put(ConfigKey.CHECKPOINT_INTERVAL, "100ms");
         flags.putAll(extra);
         GatewayConfig config = new ConfigLoader(Map.of()).load(null, flags);
