@@ -2,6 +2,7 @@ package io.gatehouse.connector;
 
 import io.gatehouse.tunnel.GatehouseVersion;
 import io.gatehouse.tunnel.TunnelAuth;
+import io.gatehouse.tunnel.TunnelLogging;
 import io.gatehouse.tunnel.TunnelProtocol;
 import io.gatehouse.tunnel.v1.ConnectorMessage;
 import io.gatehouse.tunnel.v1.GatewayMessage;
@@ -76,6 +77,7 @@ public final class Connector implements AutoCloseable {
      * gateway refuses it for good (wrong token, name or CA): then {@link #awaitStop()} returns that reason.
      */
     public static Connector start(ConnectorSettings settings) {
+        TunnelLogging.quietFrameLogs();
         ChannelCredentials tls;
         try {
             tls = TlsChannelCredentials.newBuilder()

@@ -3,6 +3,7 @@ package io.gatehouse.gateway.tunnel;
 import io.gatehouse.gateway.recorder.Recorder;
 import io.gatehouse.gateway.security.FailureRateLimiter;
 import io.gatehouse.store.Store;
+import io.gatehouse.tunnel.TunnelLogging;
 import io.gatehouse.tunnel.TunnelProtocol;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -47,6 +48,7 @@ public final class TunnelServer implements AutoCloseable {
             Recorder recorder,
             String instance,
             Clock clock) {
+        TunnelLogging.quietFrameLogs();
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(keyStore, password);
