@@ -468,11 +468,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 .connect(record, sessionId, ctx.channel().eventLoop(), upstreamHandler)
                 .addListener((ChannelFutureListener) future -> {
                     if (!future.isSuccess()) {
+                        // The cause says which hop failed: "connector pg-net is offline", "connection refused".
                         fail(
                                 PgErrors.CANNOT_CONNECT,
                                 "cannot reach connection \"" + record.name() + "\" at " + record.target() + ": "
                                         + future.cause().getMessage(),
-                                "upstream unreachable");
+                                "upstream unreachable: " + future.cause().getMessage());
                     } else if (state == State.CLOSED) {
                         future.channel().close();
                     } else {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.audit.Event;
+import io.gatehouse.gateway.config.ConfigKey;
 import io.gatehouse.gateway.recorder.Recorder;
 import io.gatehouse.gateway.security.FailureRateLimiter;
 import io.gatehouse.gateway.security.SecretBox;
+import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** With the recording store unavailable, a statement is refused and never reaches the database. */
 class PgFailClosedTest {
+    /** The fixture this suite runs on; {@code ...ThroughConnectorTest} runs the same suite via a connector. */
+    PgFixture fixture(Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config) {
+        return new PgFixture(dir, server, config);
+    }
+
     /** The gateway's real log writer until switched "down": then no append ever becomes durable. */
     static final class SwitchableRecorder implements Recorder {
         private final Recorder real;
@@ -46,17 +54,18 @@ class PgFailClosedTest {
 
     @Test
     void aStatementWhoseRecordIsNotDurableIsRefusedAndNeverReachesTheDatabase(@TempDir Path dir) throws Exception {
-        try (PgFixture pg = new PgFixture(dir)) {
+        try (PgFixture pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of())) {
             SwitchableRecorder recorder =
                     new SwitchableRecorder(pg.gateway.gateway().writer());
             PgServices services = PgServices.of(
-                    pg.gateway.gateway().store(),
-                    recorder,
-                    SecretBox.ofKey(new byte[32]),
-                    new FailureRateLimiter(),
-                    SSLContext.getDefault(),
-                    Clock.systemUTC(),
-                    Duration.ofMillis(300));
+                            pg.gateway.gateway().store(),
+                            recorder,
+                            SecretBox.ofKey(new byte[32]),
+                            new FailureRateLimiter(),
+                            SSLContext.getDefault(),
+                            Clock.systemUTC(),
+                            Duration.ofMillis(300))
+                    .withConnector(pg.router());
             try (PgListener listener = PgListener.start("127.0.0.1", 0, services);
                     Connection c = DriverManager.getConnection(
                             "jdbc:postgresql://127.0.0.1:" + listener.port() + "/pg-test?sslmode=disable",
@@ -107,19 +116,20 @@ class PgFailClosedTest {
 
     @Test
     void aBestEffortStatementIsRefusedPromptlyWhenEvenTheBacklogIsFull(@TempDir Path dir) throws Exception {
-        try (PgFixture pg = new PgFixture(dir)) {
+        try (PgFixture pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of())) {
             pg.connection("pg-be", java.util.Map.of("durability", "best-effort"));
             pg.grant("devin", "pg-be");
             FullBacklogRecorder recorder =
                     new FullBacklogRecorder(pg.gateway.gateway().writer());
             PgServices services = PgServices.of(
-                    pg.gateway.gateway().store(),
-                    recorder,
-                    SecretBox.ofKey(new byte[32]),
-                    new FailureRateLimiter(),
-                    SSLContext.getDefault(),
-                    Clock.systemUTC(),
-                    Duration.ofMillis(300));
+                            pg.gateway.gateway().store(),
+                            recorder,
+                            SecretBox.ofKey(new byte[32]),
+                            new FailureRateLimiter(),
+                            SSLContext.getDefault(),
+                            Clock.systemUTC(),
+                            Duration.ofMillis(300))
+                    .withConnector(pg.router());
             try (PgListener listener = PgListener.start("127.0.0.1", 0, services);
                     Connection c = DriverManager.getConnection(
                             "jdbc:postgresql://127.0.0.1:" + listener.port()

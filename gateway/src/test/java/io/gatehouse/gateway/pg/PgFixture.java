@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventCodec;
@@ -8,6 +9,7 @@ import io.gatehouse.audit.EventKind;
 import io.gatehouse.audit.MalformedRecordException;
 import io.gatehouse.audit.Value;
 import io.gatehouse.gateway.config.ConfigKey;
+import io.gatehouse.gateway.testing.ConnectorProcess;
 import io.gatehouse.gateway.testing.TestGateway;
 import io.gatehouse.store.LogEntry;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
@@ -17,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +31,10 @@ final class PgFixture implements AutoCloseable {
     final PostgresDatabase database;
     final String token;
     final EmbeddedPostgresServer server;
+    /** The connector process every connection goes through, or null for the built-in connector. */
+    final ConnectorProcess connector;
+
+    static final String CONNECTOR = "pg-net";
 
     PgFixture(Path dir) {
         this(dir, EmbeddedPostgresServer.shared());
@@ -40,13 +47,53 @@ final class PgFixture implements AutoCloseable {
 
     /** The same, with gateway settings {@code config} on top of the test defaults. */
     PgFixture(Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config) {
+        this(dir, server, config, null);
+    }
+
+    /**
+     * The same, with every connection bound to a connector {@code pg-net} that runs as a separate process
+     * with {@code connectorEnv} as (part of) its environment; null for the gateway's built-in connector.
+     */
+    PgFixture(
+            Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config, Map<String, String> connectorEnv) {
         this.server = server;
         gateway = TestGateway.start(dir, Clock.systemUTC(), config);
         database = server.createPostgresDatabase();
+        if (connectorEnv != null) {
+            TestGateway.Response r =
+                    gateway.post("/api/v1/connectors", gateway.adminToken(), Map.of("name", CONNECTOR));
+            assertThat(r.status()).as(r.text()).isEqualTo(201);
+            connector = ConnectorProcess.start(
+                    dir.resolve("connector"),
+                    gateway.gateway().tunnelPort(),
+                    r.body().get("token").asText(),
+                    dir.resolve("tls").resolve("ca.crt"),
+                    connectorEnv);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.gateway().connectors().isOnline(CONNECTOR));
+        } else {
+            connector = null;
+        }
         identity("devin");
         token = mint("devin");
         connection("pg-test", Map.of());
         grant("devin", "pg-test");
+    }
+
+    /** A fixture whose connections go through a separate connector process. */
+    static PgFixture throughConnector(
+            Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config, Map<String, String> env) {
+        return new PgFixture(dir, server, config, env);
+    }
+
+    /** The gateway's own choice of connector per connection, for tests that start their own listener. */
+    UpstreamConnector router() {
+        return new ConnectorRouter(
+                new BuiltInConnector(Duration.ofSeconds(10)), gateway.gateway().connectors(), Duration.ofSeconds(10));
+    }
+
+    boolean throughConnector() {
+        return connector != null;
     }
 
     void identity(String name) {
@@ -73,6 +120,9 @@ final class PgFixture implements AutoCloseable {
                 "postgres",
                 "database",
                 database.name()));
+        if (connector != null) {
+            body.put("connector", CONNECTOR);
+        }
         body.putAll(extra);
         TestGateway.Response r = gateway.post("/api/v1/connections", gateway.adminToken(), body);
         assertThat(r.status()).as(r.text()).isEqualTo(201);
@@ -143,5 +193,8 @@ final class PgFixture implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
+        if (connector != null) {
+            connector.close();
+        }
     }
 }

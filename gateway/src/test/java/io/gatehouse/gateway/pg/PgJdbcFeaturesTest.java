@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
+import io.gatehouse.gateway.config.ConfigKey;
+import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -34,11 +37,16 @@ import org.postgresql.copy.CopyManager;
 /** pgJDBC features that need more than request/reply: cancel, notifications, COPY, cursors. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PgJdbcFeaturesTest {
+    /** The fixture this suite runs on; {@code ...ThroughConnectorTest} runs the same suite via a connector. */
+    PgFixture fixture(Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config) {
+        return new PgFixture(dir, server, config);
+    }
+
     PgFixture pg;
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        pg = new PgFixture(dir);
+        pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of());
     }
 
     @AfterAll

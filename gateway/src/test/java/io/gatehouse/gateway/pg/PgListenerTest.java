@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
+import io.gatehouse.gateway.config.ConfigKey;
+import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -29,11 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** pgJDBC through the gateway to a real PostgreSQL: it works as if direct, and every statement is recorded. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PgListenerTest {
+    /** The fixture this suite runs on; {@code ...ThroughConnectorTest} runs the same suite via a connector. */
+    PgFixture fixture(Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config) {
+        return new PgFixture(dir, server, config);
+    }
+
     PgFixture pg;
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        pg = new PgFixture(dir);
+        pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of());
     }
 
     @AfterAll

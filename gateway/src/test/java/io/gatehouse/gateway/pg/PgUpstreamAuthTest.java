@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
+import io.gatehouse.gateway.config.ConfigKey;
 import io.gatehouse.gateway.security.FailureRateLimiter;
 import io.gatehouse.gateway.security.SecretBox;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
@@ -39,13 +40,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PgUpstreamAuthTest {
+    /** The fixture this suite runs on; {@code ...ThroughConnectorTest} runs the same suite via a connector. */
+    PgFixture fixture(Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config) {
+        return new PgFixture(dir, server, config);
+    }
+
     static final String WRONG_PASSWORD = "Wr0ng-upstream-pw";
 
     PgFixture pg;
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        pg = new PgFixture(dir, EmbeddedPostgresServer.startWithPasswordAuth());
+        pg = fixture(dir, EmbeddedPostgresServer.startWithPasswordAuth(), Map.of());
         for (String role : List.of(PasswordRoles.SCRAM, PasswordRoles.MD5, PasswordRoles.CLEARTEXT)) {
             pg.connection("ok-" + role, Map.of("username", role, "password", PasswordRoles.PASSWORD));
             pg.grant("devin", "ok-" + role);

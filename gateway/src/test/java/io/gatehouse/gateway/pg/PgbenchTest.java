@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
+import io.gatehouse.gateway.config.ConfigKey;
+import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -29,6 +32,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sent, independent of what the gateway recorded.
  */
 class PgbenchTest {
+    /** The fixture this suite runs on; {@code ...ThroughConnectorTest} runs the same suite via a connector. */
+    PgFixture fixture(Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config) {
+        return new PgFixture(dir, server, config);
+    }
+
     static final int CLIENTS = 2;
     static final int TRANSACTIONS_PER_CLIENT = 25;
     static final String SELECT = "SELECT abalance FROM pgbench_accounts WHERE aid = ";
@@ -42,7 +50,7 @@ class PgbenchTest {
         assertThat(pgbench)
                 .as("pgbench is installed (CI installs postgresql-client)")
                 .exists();
-        try (PgFixture pg = new PgFixture(dir)) {
+        try (PgFixture pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of())) {
             run(dir, pg, "init", pgbench.toString(), "-i", "-q", "-n", direct(pg));
             try (Connection c = pg.direct();
                     Statement s = c.createStatement()) {

@@ -6,12 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
+import io.gatehouse.gateway.config.ConfigKey;
+import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,11 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
  * 1 MiB statement and Unicode, each recorded as sent.
  */
 class PsqlTest {
+    /** The fixture this suite runs on; {@code ...ThroughConnectorTest} runs the same suite via a connector. */
+    PgFixture fixture(Path dir, EmbeddedPostgresServer server, Map<ConfigKey, String> config) {
+        return new PgFixture(dir, server, config);
+    }
+
     @Test
     void psqlRunsAMetaCommandAndAMultiStatementStringThroughTheGateway(@TempDir Path dir) throws Exception {
         Path psql = Path.of("/usr/bin/psql");
         assertThat(psql).as("psql is installed (CI installs postgresql-client)").exists();
-        try (PgFixture pg = new PgFixture(dir)) {
+        try (PgFixture pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of())) {
             String multi =
                     "create table notes (body text); insert into notes values ('ünïcode'); select count(*) from notes";
             ProcessBuilder builder = new ProcessBuilder(
@@ -64,7 +72,7 @@ class PsqlTest {
 
     @Test
     void psqlCopiesBothWaysAndSendsA1MiBStatementAndUnicode(@TempDir Path dir) throws Exception {
-        try (PgFixture pg = new PgFixture(dir)) {
+        try (PgFixture pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of())) {
             int rows = 5_000;
             StringBuilder data = new StringBuilder();
             for (int i = 1; i <= rows; i++) {
