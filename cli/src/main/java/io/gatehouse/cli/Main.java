@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
             IdentitiesCommand.class,
             TokensCommand.class,
             ConnectionsCommand.class,
+            ConnectorsCommand.class,
+            ConnectorCommand.class,
             GrantsCommand.class,
             AuditCommand.class
         })
