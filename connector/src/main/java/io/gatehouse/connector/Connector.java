@@ -92,6 +92,8 @@ public final class Connector implements AutoCloseable {
                 .keepAliveTime(10, TimeUnit.SECONDS)
                 .keepAliveTimeout(5, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)
+                // Callbacks only queue frames or wake a thread: run them on the transport thread, no pool hop.
+                .directExecutor()
                 .build();
         Connector connector = new Connector(settings, Clock.systemUTC(), channel);
         connector.scheduler.execute(connector::connect);
@@ -274,14 +276,17 @@ public final class Connector implements AutoCloseable {
             Status status = Status.fromThrowable(t);
             switch (status.getCode()) {
                 case UNAUTHENTICATED, PERMISSION_DENIED -> {
-                    stopFor("the gateway refused this connector: " + status.getDescription());
+                    // Off the transport thread: stopping waits for the channel that thread belongs to.
+                    Thread.ofVirtual()
+                            .start(() -> stopFor("the gateway refused this connector: " + status.getDescription()));
                     return;
                 }
                 default -> {}
             }
             if (isCertificateProblem(t)) {
-                stopFor("the gateway's certificate is not signed by the CA in " + settings.ca() + " (or does not name "
-                        + settings.gateway() + "): " + rootMessage(t));
+                String reason = ("the gateway's certificate is not signed by the CA in " + settings.ca()
+                        + " (or does not name " + settings.gateway() + "): " + rootMessage(t));
+                Thread.ofVirtual().start(() -> stopFor(reason));
                 return;
             }
             ended(status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription()));

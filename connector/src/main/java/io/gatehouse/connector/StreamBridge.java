@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamBridge implements ClientResponseObserver<Frame, Frame> {
     private static final Logger LOG = LoggerFactory.getLogger(StreamBridge.class);
-    private static final int PREFETCH = 2;
+    private static final int PREFETCH = Integer.getInteger("gatehouse.tunnel.prefetch", 2);
 
     private final String streamId;
     private final String target;

@@ -10,6 +10,7 @@ import io.gatehouse.gateway.security.Tokens;
 import io.gatehouse.store.ConnectorRecord;
 import io.gatehouse.store.Store;
 import io.gatehouse.tunnel.TunnelAuth;
+import io.gatehouse.tunnel.v1.TunnelGrpc;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -42,6 +43,8 @@ final class ConnectorAuthInterceptor implements ServerInterceptor {
     private final FailureRateLimiter limiter;
     private final Recorder recorder;
     private final Clock clock;
+    private static final long CACHE_NANOS = 5_000_000_000L;
+    private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     ConnectorAuthInterceptor(Store store, FailureRateLimiter limiter, Recorder recorder, Clock clock) {
         this.store = store;
@@ -79,6 +82,39 @@ final class ConnectorAuthInterceptor implements ServerInterceptor {
                 Context.current().withValue(CONNECTOR, connector.get()).withValue(SOURCE, source);
         return Contexts.interceptCall(context, call, headers, next);
     }
+
+    /**
+     * The connector a token belongs to. Data calls (one per session) run on the transport thread, so for them
+     * a recent answer is reused for a few seconds instead of asking the store each time. That never lets a
+     * removed connector back in: a data stream is only accepted for an open request sent on a live control
+     * stream, and control streams always ask the store (and a removal cuts the live one at once).
+     */
+    private Optional<ConnectorRecord> lookup(String token, boolean mayUseCache) {
+        String hash = java.util.HexFormat.of().formatHex(Tokens.sha256(token));
+        Cached cached = cache.get(hash);
+        long now = System.nanoTime();
+        if (mayUseCache && cached != null && now - cached.at() < CACHE_NANOS) {
+            return Optional.of(cached.connector());
+        }
+        Optional<ConnectorRecord> found = store.connectors().byTokenSha256(Tokens.sha256(token));
+        if (found.isPresent()) {
+            if (cache.size() > 1000) {
+                cache.clear();
+            }
+            cache.put(hash, new Cached(found.get(), now));
+        } else {
+            cache.remove(hash);
+        }
+        return found;
+    }
+
+    private static boolean isData(ServerCall<?, ?> call) {
+        return call.getMethodDescriptor()
+                .getFullMethodName()
+                .equals(TunnelGrpc.getDataMethod().getFullMethodName());
+    }
+
+    private record Cached(ConnectorRecord connector, long at) {}
 
     private void record(String source, String reason, String tokenId) {
         Event blocked = Event.builder(EventKind.BLOCKED)

@@ -5,7 +5,10 @@ import io.gatehouse.gateway.security.FailureRateLimiter;
 import io.gatehouse.store.Store;
 import io.gatehouse.tunnel.TunnelLogging;
 import io.gatehouse.tunnel.TunnelProtocol;
+import io.gatehouse.tunnel.v1.TunnelGrpc;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -65,6 +68,9 @@ public final class TunnelServer implements AutoCloseable {
                                     .keyManager(keys.getKeyManagers())
                                     .build())
                     .executor(executor)
+                    // Data calls only hop each frame onto a session's event loop: run their callbacks on gRPC's own
+                    // transport thread instead of handing every frame to the pool (measured: bench/tunnel.sh).
+                    .callExecutor(new DataCallsDirect())
                     .maxInboundMessageSize(TunnelProtocol.MAX_MESSAGE)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
@@ -78,6 +84,20 @@ public final class TunnelServer implements AutoCloseable {
             throw new java.io.UncheckedIOException("cannot listen for connectors on " + bind + ":" + port, e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the gateway's TLS key cannot serve the tunnel: " + e.getMessage(), e);
+        }
+    }
+
+    /** Data calls run their callbacks in the transport thread; everything else on the pool (null = default). */
+    private static final class DataCallsDirect implements io.grpc.ServerCallExecutorSupplier {
+        private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+
+        @Override
+        public <ReqT, RespT> java.util.concurrent.Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
+            return call.getMethodDescriptor()
+                            .getFullMethodName()
+                            .equals(TunnelGrpc.getDataMethod().getFullMethodName())
+                    ? DIRECT
+                    : null;
         }
     }
 

@@ -31,10 +31,19 @@ public final class ConnectorProcess implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path log = Files.createTempFile(dir, "connector-", ".log");
+            // INFO, as `gatehouse connector` logs (the CLI's logback.xml): logback's default would be DEBUG.
+            Path logging = dir.resolve("connector-logback.xml");
+            Files.writeString(
+                    logging,
+                    "<configuration><appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                            + "<encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n</pattern></encoder>"
+                            + "</appender><root level=\"INFO\"><appender-ref ref=\"OUT\"/></root></configuration>");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m",
+                    "-Dgatehouse.tunnel.prefetch=" + Integer.getInteger("gatehouse.tunnel.prefetch", 2),
                     "-XX:+UseSerialGC",
+                    "-Dlogback.configurationFile=" + logging,
                     "-cp",
                     System.getProperty("java.class.path"),
                     ConnectorMain.class.getName(),
