@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamBridge implements ClientResponseObserver<Frame, Frame> {
     private static final Logger LOG = LoggerFactory.getLogger(StreamBridge.class);
-    private static final int PREFETCH = Integer.getInteger("gatehouse.tunnel.prefetch", 2);
+    private static final int PREFETCH = Integer.getInteger("gatehouse.tunnel.prefetch", 8);
 
     private final String streamId;
     private final String target;
@@ -85,7 +85,9 @@ final class StreamBridge implements ClientResponseObserver<Frame, Frame> {
     }
 
     private void pumpToGateway() {
-        byte[] buffer = new byte[TunnelProtocol.MAX_CHUNK];
+        // Large reads: a client call is "not ready" once 32 KiB are queued (not tunable on this side), so each
+        // frame costs one wait for gRPC's transport thread; bigger frames make fewer waits.
+        byte[] buffer = new byte[4 * TunnelProtocol.MAX_CHUNK];
         try (InputStream in = socket.getInputStream()) {
             while (true) {
                 int n = in.read(buffer);

@@ -7,6 +7,12 @@ public final class TunnelProtocol {
     /** The size of a Data frame's payload that either side sends at most; larger reads are split. */
     public static final int MAX_CHUNK = 64 * 1024;
 
+    /**
+     * Outbound bytes a data stream may have queued before it reports not ready (gRPC's default is 32 KiB,
+     * less than one chunk, which turns every chunk into a wait for the transport thread).
+     */
+    public static final int ON_READY_THRESHOLD = Integer.getInteger("gatehouse.tunnel.ready-threshold", 1024 * 1024);
+
     /** The largest gRPC message either side accepts: a chunk plus framing, with room to spare. */
     public static final int MAX_MESSAGE = 4 * 1024 * 1024;
 

@@ -35,7 +35,7 @@ import java.util.Map;
  */
 public final class TunnelChannel extends AbstractChannel {
     /** Frames requested ahead of the reader: enough to keep a bulk transfer moving, little memory per stream. */
-    static final int PREFETCH = Integer.getInteger("gatehouse.tunnel.prefetch", 2);
+    static final int PREFETCH = Integer.getInteger("gatehouse.tunnel.prefetch", 8);
 
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
 

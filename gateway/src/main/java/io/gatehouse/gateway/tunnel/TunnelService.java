@@ -2,6 +2,7 @@ package io.gatehouse.gateway.tunnel;
 
 import io.gatehouse.store.ConnectorRecord;
 import io.gatehouse.tunnel.GatehouseVersion;
+import io.gatehouse.tunnel.TunnelProtocol;
 import io.gatehouse.tunnel.v1.ConnectorMessage;
 import io.gatehouse.tunnel.v1.Frame;
 import io.gatehouse.tunnel.v1.GatewayMessage;
@@ -17,9 +18,6 @@ import org.slf4j.LoggerFactory;
 /** The gateway's side of tunnel.proto: control streams and data streams of authenticated connectors. */
 final class TunnelService extends TunnelGrpc.TunnelImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelService.class);
-
-    /** Outbound bytes a data stream may buffer before it reports not ready (gRPC's default is 32 KiB). */
-    private static final int ON_READY_THRESHOLD = 256 * 1024;
 
     private final ConnectorRegistry registry;
     private final String instance;
@@ -113,7 +111,7 @@ final class TunnelService extends TunnelGrpc.TunnelImplBase {
         ConnectorRecord connector = ConnectorAuthInterceptor.CONNECTOR.get();
         ServerCallStreamObserver<Frame> out = (ServerCallStreamObserver<Frame>) responses;
         out.disableAutoRequest();
-        out.setOnReadyThreshold(ON_READY_THRESHOLD);
+        out.setOnReadyThreshold(TunnelProtocol.ON_READY_THRESHOLD);
         GrpcDataStream stream = new GrpcDataStream(out, connector.name(), registry);
         out.request(1); // the StreamHello; the channel asks for the rest as it reads
         return stream;

@@ -41,7 +41,9 @@ public final class ConnectorProcess implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m",
-                    "-Dgatehouse.tunnel.prefetch=" + Integer.getInteger("gatehouse.tunnel.prefetch", 2),
+                    "-Dgatehouse.tunnel.prefetch=" + Integer.getInteger("gatehouse.tunnel.prefetch", 8),
+                    "-Dgatehouse.tunnel.ready-threshold="
+                            + Integer.getInteger("gatehouse.tunnel.ready-threshold", 1024 * 1024),
                     "-XX:+UseSerialGC",
                     "-Dlogback.configurationFile=" + logging,
                     "-cp",
