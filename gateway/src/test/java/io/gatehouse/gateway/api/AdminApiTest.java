@@ -58,6 +58,7 @@ class AdminApiTest {
         assertThat(openapi.status()).isEqualTo(200);
         assertThat(openapi.body().get("openapi").asText()).startsWith("3.");
         assertThat(openapi.body().get("paths").has("/api/v1/identities")).isTrue();
+        assertThat(openapi.body().get("paths").has("/api/v1/connectors")).isTrue();
     }
 
     @Test
