@@ -78,6 +78,10 @@ public final class TunnelBench {
                 int directPort = echo.port();
                 int tunnelPort = forwarder.port();
 
+                if (Boolean.getBoolean("tunnelbench.trace")) {
+                    System.out.println("trace of tunnel bulk, 1 stream:");
+                    bulk(tunnelPort, 1, warmup, seconds);
+                }
                 Rtt directRtt = rtt(directPort, warmup, seconds);
                 Rtt tunnelRtt = rtt(tunnelPort, warmup, seconds);
                 System.out.printf("%nround trip, 64 bytes, 1 connection%n");
@@ -193,7 +197,18 @@ public final class TunnelBench {
         Thread.sleep(warmup * 1000L);
         long startBytes = received.get();
         long start = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
+        if (Boolean.getBoolean("tunnelbench.trace")) {
+            long last = startBytes;
+            for (int s = 0; s < seconds * 4; s++) {
+                Thread.sleep(250);
+                long now = received.get();
+                System.out.printf(
+                        "  +%5.2fs %8.1f MB/s%n", (System.nanoTime() - start) / 1e9, (now - last) / 0.25 / 1e6);
+                last = now;
+            }
+        } else {
+            Thread.sleep(seconds * 1000L);
+        }
         long bytes = received.get() - startBytes;
         double elapsed = (System.nanoTime() - start) / 1e9;
         stop.set(true);

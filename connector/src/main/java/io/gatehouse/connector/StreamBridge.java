@@ -80,8 +80,18 @@ final class StreamBridge implements ClientResponseObserver<Frame, Frame> {
         synchronized (lock) {
             call.onNext(Frame.newBuilder().setHello(hello).build());
         }
-        Thread.ofVirtual().name("stream-" + streamId.substring(0, 8) + "-in").start(this::pumpToGateway);
-        Thread.ofVirtual().name("stream-" + streamId.substring(0, 8) + "-out").start(this::pumpToResource);
+        // Platform threads: a virtual thread blocked on a socket is woken through the poller and then the
+        // carrier pool, two handoffs per message instead of one (measured: bench/tunnel.sh round trip).
+        Thread.ofPlatform()
+                .daemon(true)
+                .stackSize(256 * 1024)
+                .name("stream-" + streamId.substring(0, 8) + "-in")
+                .start(this::pumpToGateway);
+        Thread.ofPlatform()
+                .daemon(true)
+                .stackSize(256 * 1024)
+                .name("stream-" + streamId.substring(0, 8) + "-out")
+                .start(this::pumpToResource);
     }
 
     private void pumpToGateway() {

@@ -143,7 +143,7 @@ public final class ConnectorRegistry implements AutoCloseable {
         if (waiting != null && waiting.connector().equals(connector)) {
             opening.remove(streamId);
             TunnelChannel channel = waiting.channel();
-            channel.eventLoop().execute(() -> channel.failOpen("connector " + connector + ": " + reason));
+            TunnelChannel.onLoop(channel, () -> channel.failOpen("connector " + connector + ": " + reason));
         }
     }
 
@@ -183,7 +183,7 @@ public final class ConnectorRegistry implements AutoCloseable {
                 return false;
             }
             TunnelChannel channel = entry.getValue().channel();
-            channel.eventLoop().execute(() -> channel.failOpen(reason));
+            TunnelChannel.onLoop(channel, () -> channel.failOpen(reason));
             return true;
         });
     }

@@ -29,7 +29,7 @@ final class GrpcDataStream implements StreamObserver<Frame>, DataStream {
         out.setOnReadyHandler(() -> {
             TunnelChannel bound = channel;
             if (bound != null) {
-                bound.eventLoop().execute(bound::onReady);
+                TunnelChannel.onLoop(bound, bound::onReady);
             }
         });
         out.setOnCancelHandler(() -> failed("connector " + connector + " disconnected (the stream was cancelled)"));
@@ -55,17 +55,17 @@ final class GrpcDataStream implements StreamObserver<Frame>, DataStream {
             }
             channel = waiting;
             java.util.Map<String, String> credentials = frame.getHello().getCredentialsMap();
-            waiting.eventLoop().execute(() -> waiting.bind(this, credentials));
+            TunnelChannel.onLoop(waiting, () -> waiting.bind(this, credentials));
             return;
         }
         switch (frame.getBodyCase()) {
             case DATA -> {
                 ByteString data = frame.getData();
-                bound.eventLoop().execute(() -> bound.onData(Unpooled.wrappedBuffer(data.asReadOnlyByteBuffer())));
+                TunnelChannel.onLoop(bound, () -> bound.onData(Unpooled.wrappedBuffer(data.asReadOnlyByteBuffer())));
             }
             case CLOSE -> {
                 String reason = frame.getClose().getReason();
-                bound.eventLoop().execute(() -> bound.onRemoteClose(reason));
+                TunnelChannel.onLoop(bound, () -> bound.onRemoteClose(reason));
             }
             default -> out.request(1); // unknown frames are ignored (tunnel.proto, evolution rule 2)
         }
@@ -81,14 +81,14 @@ final class GrpcDataStream implements StreamObserver<Frame>, DataStream {
     public void onCompleted() {
         TunnelChannel bound = channel;
         if (bound != null) {
-            bound.eventLoop().execute(() -> bound.onRemoteClose(null));
+            TunnelChannel.onLoop(bound, () -> bound.onRemoteClose(null));
         }
     }
 
     private void failed(String reason) {
         TunnelChannel bound = channel;
         if (bound != null) {
-            bound.eventLoop().execute(() -> bound.onRemoteFailure(reason));
+            TunnelChannel.onLoop(bound, () -> bound.onRemoteFailure(reason));
         }
     }
 

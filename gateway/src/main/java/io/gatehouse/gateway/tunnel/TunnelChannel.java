@@ -63,6 +63,18 @@ public final class TunnelChannel extends AbstractChannel {
         config.setAutoRead(false);
     }
 
+    /**
+     * Runs {@code task} on the channel's event loop; dropped when the loop is shutting down (the gateway is
+     * closing: the channel goes with it).
+     */
+    static void onLoop(TunnelChannel channel, Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the loop has terminated
+        }
+    }
+
     /** A promise completed when the connector has opened the stream (or failed), on {@code loop}. */
     ChannelPromise openPromise(EventLoop loop) {
         opened = new DefaultChannelPromise(this, loop);

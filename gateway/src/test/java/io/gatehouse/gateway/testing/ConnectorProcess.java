@@ -53,6 +53,11 @@ public final class ConnectorProcess implements AutoCloseable {
                     gateway,
                     "--ca",
                     ca.toString()));
+            // Extra JVM flags for the connector (e.g. a flight recording in a benchmark).
+            String extra = System.getProperty("gatehouse.connector.jvmArgs", "").strip();
+            if (!extra.isEmpty()) {
+                command.addAll(1, List.of(extra.split("\\s+")));
+            }
             ProcessBuilder builder =
                     new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("GATEHOUSE_CONNECTOR_TOKEN", token);
