@@ -4,6 +4,8 @@ import io.gatehouse.store.ConnectionRepository;
 import io.gatehouse.store.GrantRepository;
 import io.gatehouse.store.IdentityRepository;
 import io.gatehouse.store.LogRepository;
+import io.gatehouse.store.SessionIndexer;
+import io.gatehouse.store.SessionRepository;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.TokenRepository;
 import java.time.Clock;
@@ -19,6 +21,8 @@ final class JdbcStore implements Store {
     private final ConnectionRepository connections;
     private final GrantRepository grants;
     private final LogRepository log;
+    private final SessionRepository sessions;
+    private final SessionIndexer sessionIndexer;
 
     JdbcStore(Database database, Clock clock) {
         this.database = database;
@@ -30,6 +34,8 @@ final class JdbcStore implements Store {
         this.connections = new JdbcConnectionRepository(database, now);
         this.grants = new JdbcGrantRepository(database, now);
         this.log = new JdbcLogRepository(database, now);
+        this.sessions = new JdbcSessionRepository(database);
+        this.sessionIndexer = new JdbcSessionIndexer(database, log);
     }
 
     @Override
@@ -60,6 +66,16 @@ final class JdbcStore implements Store {
     @Override
     public LogRepository log() {
         return log;
+    }
+
+    @Override
+    public SessionRepository sessions() {
+        return sessions;
+    }
+
+    @Override
+    public SessionIndexer sessionIndexer() {
+        return sessionIndexer;
     }
 
     @Override
