@@ -1,6 +1,7 @@
 package io.gatehouse.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.audit.note.NoteVerifier;
 import io.gatehouse.gateway.admin.AdminService;
 import io.gatehouse.gateway.auth.Authenticator;
 import io.gatehouse.gateway.recorder.LogWriter;
@@ -41,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
         RequestContext context = new RequestContext(authenticator);
         byte[] openApi = resource("/io/gatehouse/gateway/api/openapi.json");
         GatewayMetrics metrics = new GatewayMetrics(writer, store);
+        Integrity integrity = new Integrity(store.log(), NoteVerifier.parse(verifierKey));
         WebServer server = WebServer.builder()
                 .host(bind)
                 .port(port)
@@ -74,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
                     });
                     new AdminRoutes(admin, store, context, clock).register(r);
                     new AuditRoutes(store.log(), writer, verifierKey, context).register(r);
+                    new SessionRoutes(store.sessions(), store.log(), integrity, context).register(r);
                     r.any((req, res) -> Problems.send(
                             res,
                             Status.NOT_FOUND_404,
