@@ -31,7 +31,9 @@ import picocli.CommandLine.Command;
             TokensCommand.class,
             ConnectionsCommand.class,
             GrantsCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            SessionsCommand.class,
+            TimelineCommand.class
         })
 public final class Main {
     private Main() {}
