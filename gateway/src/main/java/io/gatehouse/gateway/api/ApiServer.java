@@ -17,8 +17,8 @@ import java.time.Clock;
 import javax.net.ssl.SSLContext;
 
 /**
- * The HTTPS listener of the REST API ({@code /api/v1}) and its unauthenticated public endpoints:
- * {@code /healthz} and {@code /api/v1/openapi.json}.
+ * The HTTPS listener of the REST API ({@code /api/v1}), the web UI ({@code /ui/}) and the unauthenticated
+ * public endpoints: {@code /healthz} and {@code /api/v1/openapi.json}.
  */
 public final class ApiServer implements AutoCloseable {
     private static final long MAX_BODY = 1 << 20;
@@ -77,6 +77,8 @@ public final class ApiServer implements AutoCloseable {
                     new AdminRoutes(admin, store, context, clock).register(r);
                     new AuditRoutes(store.log(), writer, verifierKey, context).register(r);
                     new SessionRoutes(store.sessions(), store.log(), integrity, context).register(r);
+                    new WebSignIn(context, admin).register(r);
+                    new WebUi().register(r);
                     r.any((req, res) -> Problems.send(
                             res,
                             Status.NOT_FOUND_404,

@@ -108,6 +108,11 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
+    /** Sends a request built by the caller (headers, cookies, method) to this gateway's API port. */
+    public Response exchange(String path, java.util.function.UnaryOperator<HttpRequest.Builder> build) {
+        return send(build.apply(HttpRequest.newBuilder(base.resolve(path))));
+    }
+
     private HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
         if (token != null) {
