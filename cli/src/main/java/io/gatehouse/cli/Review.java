@@ -73,7 +73,7 @@ final class Review {
             sb.append(", ").append(result.get("rows").asLong()).append(" rows");
         }
         if (result.hasNonNull("error")) {
-            sb.append(' ').append(shorten(result.get("error").asText(), 40));
+            sb.append(' ').append(shorten(result.get("error").asText(), 24));
         }
         return sb.toString();
     }

@@ -52,7 +52,8 @@ final class TimelineCommand implements Callable<Integer> {
             client.printJson(page);
             return 0;
         }
-        Table t = new Table("TIME", "IDENTITY", "SESSION", "SQL", "OUTCOME", "MS", "INTEGRITY");
+        Table t = new Table("TIME", "IDENTITY", "SESSION", "SQL", "OUTCOME", "MS", "INTEGRITY")
+                .fitting(3, Table.terminalWidth());
         page.path("commands").forEach(c -> {
             JsonNode result = c.get("result");
             String ms = result == null || !result.hasNonNull("duration_micros")
