@@ -7,8 +7,11 @@ import io.gatehouse.audit.note.NoteVerifier;
 import io.gatehouse.store.LogRepository;
 import io.gatehouse.store.StoredCheckpoint;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Whether an event is covered by the log's latest signed checkpoint whose signature this gateway's key
@@ -32,6 +35,15 @@ final class Integrity {
     Integrity(LogRepository log, NoteVerifier verifier) {
         this.log = log;
         this.verifier = verifier;
+    }
+
+    /**
+     * {@link #latest} remembered per origin for the duration of one request, so that a page of 50 sessions
+     * or commands costs one read of the latest checkpoint, not 50.
+     */
+    Function<String, Optional<Covered>> forOneRequest() {
+        Map<String, Optional<Covered>> seen = new HashMap<>();
+        return origin -> seen.computeIfAbsent(origin, this::latest);
     }
 
     Optional<Covered> latest(String origin) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reading the record back: sessions (filtered, paged newest first), one session with its events, the
@@ -99,8 +100,9 @@ final class SessionRoutes {
                 limit);
         List<SessionRecord> found = sessions.list(query);
         ArrayNode items = Json.MAPPER.createArrayNode();
+        Function<String, Optional<Integrity.Covered>> covered = integrity.forOneRequest();
         for (SessionRecord s : found) {
-            items.add(SessionJson.of(s, integrity.latest(s.origin())));
+            items.add(SessionJson.of(s, covered.apply(s.origin())));
         }
         ObjectNode n = Json.object();
         n.set("sessions", items);

@@ -11,6 +11,7 @@ import io.gatehouse.store.SessionRepository;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One page of a connection's timeline: each command (decoded from the log, not from the index) with its
@@ -42,8 +43,9 @@ final class TimelineJson {
 
     ObjectNode page(List<CommandRecord> commands, int limit) {
         ArrayNode items = Json.MAPPER.createArrayNode();
+        Function<String, Optional<Integrity.Covered>> covered = integrity.forOneRequest();
         for (CommandRecord c : commands) {
-            items.add(command(c));
+            items.add(command(c, covered.apply(c.origin())));
         }
         ObjectNode n = Json.object();
         n.set("commands", items);
@@ -56,8 +58,7 @@ final class TimelineJson {
         return n;
     }
 
-    private ObjectNode command(CommandRecord c) {
-        Optional<Integrity.Covered> covered = integrity.latest(c.origin());
+    private ObjectNode command(CommandRecord c, Optional<Integrity.Covered> covered) {
         LogEntry commandEntry = entry(c.origin(), c.index());
         ObjectNode n = EventJson.of(c.origin(), commandEntry, covered);
         if (c.resultIndex() == null) {
