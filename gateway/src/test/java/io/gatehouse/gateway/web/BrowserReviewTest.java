@@ -20,11 +20,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -32,6 +34,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -86,6 +89,15 @@ class BrowserReviewTest {
         Files.createDirectories(SCREENSHOTS);
         browser = chromium(profile);
         until = new WebDriverWait(browser, WAIT);
+        // pages re-render (lists refresh, actions reload): an element may go stale between two looks
+        until.ignoring(StaleElementReferenceException.class);
+    }
+
+    /** Each test starts signed out, whatever the previous one left behind. */
+    @BeforeEach
+    void signedOut() {
+        browser.get(base() + "/ui/");
+        browser.manage().deleteAllCookies();
     }
 
     @AfterAll
@@ -229,10 +241,58 @@ class BrowserReviewTest {
     }
 
     @Test
+    void anAdminCreatesAnIdentityMintsAOnceShownTokenRevokesItAndDisablesTheIdentity() {
+        signIn(gw.adminToken());
+        browser.findElement(By.linkText("Identities & tokens")).click();
+        WebElement name = until.until(ExpectedConditions.elementToBeClickable(By.name("name")));
+        name.sendKeys("bot-1");
+        name.submit();
+        until.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-identity='bot-1']")));
+
+        new Select(browser.findElement(By.cssSelector("form[aria-label='Mint token'] select[name=identity]")))
+                .selectByValue("bot-1");
+        browser.findElement(By.cssSelector("form[aria-label='Mint token'] button[type=submit]"))
+                .click();
+        String minted = until.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token")))
+                .getText();
+        assertThat(gw.get("/api/v1/whoami", minted).body().get("name").asText())
+                .as("the shown token works")
+                .isEqualTo("bot-1");
+        // no screenshot here: it would put a token into the build's artifacts
+        browser.findElement(By.xpath("//button[starts-with(., 'Done')]")).click();
+        until.until(ExpectedConditions.invisibilityOfElementLocated(By.id("new-token")));
+        assertThat(browser.getPageSource().contains(minted))
+                .as("the token is shown once (the message never prints it)")
+                .isFalse();
+
+        WebElement tokenRow = until.until(d -> d.findElements(By.cssSelector("#tokens tbody tr")).stream()
+                .filter(r -> r.getText().contains("bot-1") && r.getText().contains("active"))
+                .findFirst()
+                .orElse(null));
+        String tokenId = tokenRow.getAttribute("data-token");
+        tokenRow.findElement(By.xpath(".//button[.='Revoke']")).click();
+        until.until(d -> d.findElement(By.cssSelector("#tokens tr[data-token='" + tokenId + "']"))
+                .getText()
+                .contains("revoked"));
+        assertThat(gw.get("/api/v1/whoami", minted).status()).as("revoked").isEqualTo(401);
+
+        browser.findElement(By.cssSelector("tr[data-identity='bot-1']"))
+                .findElement(By.xpath(".//button[.='Disable']"))
+                .click();
+        until.until(d -> d.findElement(By.cssSelector("tr[data-identity='bot-1']"))
+                .getText()
+                .contains("disabled"));
+
+        browser.findElement(By.linkText("Connections")).click();
+        until.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("connections"), "a command reaches the database only after its record is durable"));
+        assertThat(browser.findElement(By.id("connections")).getText()).contains("pg-prod", "built-in");
+        signOut();
+    }
+
+    @Test
     void aWrongTokenIsRefusedOnTheSignInPage() {
         browser.get(base() + "/ui/");
-        browser.manage().deleteAllCookies();
-        browser.navigate().refresh();
         WebElement token = until.until(ExpectedConditions.elementToBeClickable(By.id("token")));
         token.sendKeys("gh_not_a_real_token");
         browser.findElement(By.id("signin")).click();
