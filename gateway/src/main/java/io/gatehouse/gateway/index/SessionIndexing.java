@@ -51,6 +51,9 @@ public final class SessionIndexing implements AutoCloseable {
                     Thread.sleep(poll);
                 }
             } catch (StoreException e) {
+                if (!running) {
+                    return; // closing: the interrupt broke a store call, nothing failed
+                }
                 if (!failing) {
                     LOG.warn("sessions index: cannot update ({}); retrying every {}", e.getMessage(), BACKOFF);
                     failing = true;
