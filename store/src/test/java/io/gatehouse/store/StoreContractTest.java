@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -964,6 +965,46 @@ abstract class StoreContractTest {
         assertThat(store.sessions().find("s1")).isPresent();
         assertThat(store.sessionIndexer().catchUp()).as("nothing new").isZero();
         assertThat(store.sessionIndexer().indexedUpTo("no/such/log")).isZero();
+    }
+
+    @Test
+    void aStoreUpgradedFromV3IsIndexedFromTheStartOfItsLog() throws SQLException {
+        store.close();
+        settings = newStoreSettings();
+        // a store as the previous release left it: schema V3, a log with events, no sessions index
+        Flyway.configure(getClass().getClassLoader())
+                .dataSource(settings.url(), settings.username(), settings.password())
+                .locations("classpath:db/migration/" + expectedDialect())
+                .target("3")
+                .load()
+                .migrate();
+        List<LogEntry> old = twoSessions().range(0, 9);
+        try (Connection connection = rawConnection()) {
+            try (PreparedStatement log =
+                    connection.prepareStatement("INSERT INTO logs (origin, size, created_at) VALUES (?, ?, 0)")) {
+                log.setString(1, ORIGIN);
+                log.setLong(2, old.size());
+                log.executeUpdate();
+            }
+            try (PreparedStatement entry = connection.prepareStatement("INSERT INTO log_entries (log_id, idx,"
+                    + " leaf_hash, entry, session, kind, time_micros) SELECT id, ?, ?, ?, ?, ?, ? FROM logs")) {
+                for (LogEntry e : old) {
+                    entry.setLong(1, e.index());
+                    entry.setBytes(2, e.leafHash());
+                    entry.setBytes(3, e.entry());
+                    entry.setString(4, e.session());
+                    entry.setString(5, e.kind());
+                    entry.setLong(6, e.timeMicros());
+                    entry.executeUpdate();
+                }
+            }
+        }
+
+        store = Store.open(settings, clock); // migrates to the current schema
+        assertThat(store.sessionIndexer().indexedUpTo(ORIGIN)).isZero();
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
+        assertThat(sessionIds(SessionQuery.all(10))).containsExactly("s2", "s1");
+        assertThat(store.sessions().find("s1").orElseThrow().status()).isEqualTo("closed");
     }
 
     @Test
