@@ -1209,6 +1209,45 @@ abstract class StoreContractTest {
         assertThat(pg0).allSatisfy(c -> assertThat(c.status()).isNotNull());
     }
 
+    @Test
+    void twoIndexersRacingOverOneLogApplyEveryEventOnce() throws Exception {
+        // as two gateways on one PostgreSQL would: both read the same position, one wins each batch
+        Recorded recorded = new Recorded();
+        for (int s = 0; s < 600; s++) {
+            String session = "r" + s;
+            recorded.start(session, "agent", "pg-prod");
+            recorded.command(session, "agent", "pg-prod", 1, "select 1");
+            recorded.result(session, "agent", "pg-prod", 1, s % 2 == 0 ? "error" : "ok");
+            recorded.end(session, "agent", "pg-prod", "client closed");
+        }
+        store.log().createIfAbsent(ORIGIN);
+        int total = recorded.entries.size();
+        for (int from = 0; from < total; from += 1000) {
+            store.log().append(ORIGIN, recorded.range(from, Math.min(total, from + 1000)), List.of());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Long>> racing = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                racing.add(pool.submit(() -> store.sessionIndexer().catchUp()));
+            }
+            long indexed = 0;
+            for (Future<Long> f : racing) {
+                indexed += f.get();
+            }
+            assertThat(indexed).as("events applied, over both indexers").isEqualTo(total);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.sessionIndexer().indexedUpTo(ORIGIN)).isEqualTo(total);
+        List<SessionRecord> all = store.sessions().list(SessionQuery.all(1000));
+        assertThat(all).hasSize(600);
+        assertThat(all).allSatisfy(s -> assertThat(s.events()).isEqualTo(4));
+        assertThat(all.stream().mapToLong(SessionRecord::errors).sum()).isEqualTo(300);
+        assertThat(store.sessions().timeline("pg-prod", 0, Long.MAX_VALUE, null, 5000))
+                .hasSize(600);
+    }
+
     List<String> sessionIds(SessionQuery query) {
         return store.sessions().list(query).stream().map(SessionRecord::session).toList();
     }
