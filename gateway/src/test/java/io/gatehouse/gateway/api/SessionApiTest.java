@@ -140,6 +140,11 @@ class SessionApiTest {
         after.body().get("events").forEach(e -> rest.add(e.get("kind").asText()));
         assertThat(rest).containsExactly("command.result", "session.end");
 
+        JsonNode factsOnly = gw.get("/api/v1/sessions/s-a?events=false", admin).body();
+        assertThat(factsOnly.has("events")).as("events=false").isFalse();
+        assertThat(factsOnly.get("integrity").get("status").asText()).isNotEmpty();
+        assertThat(factsOnly.get("commandCount").asLong()).isEqualTo(1);
+
         assertThat(gw.get("/api/v1/sessions/nope", admin).status()).isEqualTo(404);
     }
 
