@@ -58,15 +58,3 @@ CREATE TABLE session_commands (
 );
 CREATE INDEX session_commands_by_session ON session_commands (log_id, session, command_no);
 CREATE INDEX session_commands_by_connection ON session_commands (connection, time_micros, log_id, idx);
-
--- Trigram index of the command texts for the sessions list's text search, where the pg_trgm extension
--- can be installed (it is a trusted extension: a database owner may). Without it the search still works,
--- by scanning; the gateway's migration must not fail for want of it.
-DO $$
-BEGIN
-    CREATE EXTENSION IF NOT EXISTS pg_trgm;
-    CREATE INDEX session_commands_text_trigrams ON session_commands USING gin (LOWER(text) gin_trgm_ops);
-EXCEPTION WHEN OTHERS THEN
-    RAISE NOTICE 'sessions index: no pg_trgm (%), text search in commands will scan', SQLERRM;
-END
-$$;

@@ -58,7 +58,3 @@ CREATE TABLE session_commands (
 );
 CREATE INDEX session_commands_by_session ON session_commands (log_id, session, command_no);
 CREATE INDEX session_commands_by_connection ON session_commands (connection, time_micros, log_id, idx);
-
--- Trigram index of the command texts for the sessions list's text search (FTS5, case-insensitive
--- substrings); rowid = the session_commands row's rowid. Filled by the indexer with each batch.
-CREATE VIRTUAL TABLE session_commands_text USING fts5(text, tokenize = 'trigram');

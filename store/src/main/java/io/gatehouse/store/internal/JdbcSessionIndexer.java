@@ -52,14 +52,10 @@ final class JdbcSessionIndexer implements SessionIndexer {
 
     private final Database database;
     private final LogRepository log;
-    private final boolean textIndex;
 
     JdbcSessionIndexer(Database database, LogRepository log) {
         this.database = database;
         this.log = log;
-        // SQLite's trigram index is a separate FTS5 table that the indexer fills; PostgreSQL's (pg_trgm) is an
-        // ordinary index of session_commands that the database maintains itself.
-        this.textIndex = database.dialect().equals("sqlite");
     }
 
     @Override
@@ -81,7 +77,7 @@ final class JdbcSessionIndexer implements SessionIndexer {
             }
             IndexBatch batch = decode(origin, entries);
             long upTo = entries.get(entries.size() - 1).index() + 1;
-            boolean applied = database.write(sql -> apply(sql, origin, from, upTo, batch, textIndex));
+            boolean applied = database.write(sql -> apply(sql, origin, from, upTo, batch));
             if (applied) {
                 indexed += entries.size();
             }
@@ -125,9 +121,6 @@ final class JdbcSessionIndexer implements SessionIndexer {
     public void rebuild() {
         database.write(sql -> {
             try (Statement statement = sql.createStatement()) {
-                if (textIndex) {
-                    statement.executeUpdate("DELETE FROM session_commands_text");
-                }
                 statement.executeUpdate("DELETE FROM session_commands");
                 statement.executeUpdate("DELETE FROM sessions");
                 statement.executeUpdate("DELETE FROM session_index_state");
@@ -137,8 +130,7 @@ final class JdbcSessionIndexer implements SessionIndexer {
     }
 
     /** Applies the batch of events [from, upTo) unless another indexer moved the position first. */
-    private static boolean apply(
-            Connection sql, String origin, long from, long upTo, IndexBatch batch, boolean textIndex)
+    private static boolean apply(Connection sql, String origin, long from, long upTo, IndexBatch batch)
             throws SQLException {
         OptionalLong logId = logId(sql, origin);
         if (logId.isEmpty() || !advance(sql, logId.getAsLong(), from, upTo)) {
@@ -147,16 +139,6 @@ final class JdbcSessionIndexer implements SessionIndexer {
         long id = logId.getAsLong();
         upsertSessions(sql, id, batch);
         insertCommands(sql, id, batch);
-        if (textIndex && !batch.commands.isEmpty()) {
-            try (PreparedStatement text = sql.prepareStatement("INSERT INTO session_commands_text (rowid, text)"
-                    + " SELECT rowid, text FROM session_commands WHERE log_id = ? AND idx >= ? AND idx < ?"
-                    + " AND text IS NOT NULL")) {
-                text.setLong(1, id);
-                text.setLong(2, from);
-                text.setLong(3, upTo);
-                text.executeUpdate();
-            }
-        }
         updateLateOutcomes(sql, id, batch);
         return true;
     }

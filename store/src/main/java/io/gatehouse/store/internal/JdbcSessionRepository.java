@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,11 +20,9 @@ final class JdbcSessionRepository implements SessionRepository {
             + " s.events, s.commands, s.errors, s.first_idx, s.last_idx FROM sessions s JOIN logs l ON l.id = s.log_id";
 
     private final Database database;
-    private final CommandTextSearch textSearch;
 
     JdbcSessionRepository(Database database) {
         this.database = database;
-        this.textSearch = new CommandTextSearch(database.dialect());
     }
 
     @Override
@@ -38,11 +37,13 @@ final class JdbcSessionRepository implements SessionRepository {
         condition(where, args, " AND s.id < ?", query.beforeId());
         condition(where, args, " AND s.started_micros <= ?", query.untilMicros());
         condition(where, args, " AND (s.ended_micros IS NULL OR s.ended_micros >= ?)", query.sinceMicros());
+        if (query.text() != null && !query.text().isEmpty()) {
+            where.append(" AND EXISTS (SELECT 1 FROM session_commands c WHERE c.log_id = s.log_id"
+                    + " AND c.session = s.session AND LOWER(c.text) LIKE ? ESCAPE '\\')");
+            args.add("%" + likeEscape(query.text().toLowerCase(Locale.ROOT)) + "%");
+        }
+        String select = "SELECT " + SESSION_COLUMNS + where + " ORDER BY s.id DESC LIMIT " + query.limit();
         return database.read(sql -> {
-            if (query.text() != null && !query.text().isEmpty()) {
-                textSearch.condition(sql, query.text(), where, args);
-            }
-            String select = "SELECT " + SESSION_COLUMNS + where + " ORDER BY s.id DESC LIMIT " + query.limit();
             try (PreparedStatement statement = sql.prepareStatement(select)) {
                 bind(statement, args);
                 return sessions(statement);
@@ -99,6 +100,10 @@ final class JdbcSessionRepository implements SessionRepository {
             where.append(clause);
             args.add(value);
         }
+    }
+
+    private static String likeEscape(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static void bind(PreparedStatement statement, List<Object> args) throws SQLException {
