@@ -89,7 +89,9 @@ public final class ReviewBench {
             queries.put(
                     "timeline --connection pg-prod --since 1h", "/api/v1/timeline?connection=pg-prod&since=" + hourAgo);
             queries.put("timeline --connection pg-prod (all 7 days)", "/api/v1/timeline?connection=pg-prod");
-            queries.put("sessions list --search (text in commands)", "/api/v1/sessions?q=invoice_77");
+            queries.put("sessions list --search invoice_77 (4,000 cmds)", "/api/v1/sessions?q=invoice_77");
+            queries.put("sessions list --search SELECT (every cmd)", "/api/v1/sessions?q=SELECT");
+            queries.put("sessions list --search no_such_table (none)", "/api/v1/sessions?q=no_such_table");
             System.out.printf(
                     Locale.ROOT,
                     "%-45s %6s %9s %9s %9s%n",

@@ -1204,6 +1204,15 @@ abstract class StoreContractTest {
             assertThat(s.commands()).isEqualTo(3);
             assertThat(s.errors()).isEqualTo(1);
         });
+        // text search over many commands: 2,100 contain "select", 700 "select 3", none "select 4"
+        assertThat(store.sessions().list(new SessionQuery(null, null, null, null, null, null, "SELECT", null, 1000)))
+                .hasSize(700);
+        assertThat(store.sessions()
+                        .list(new SessionQuery(null, "pg-1", null, null, null, null, "select 3", null, 1000)))
+                .hasSize(233)
+                .allSatisfy(s -> assertThat(s.connection()).isEqualTo("pg-1"));
+        assertThat(store.sessions().list(new SessionQuery(null, null, null, null, null, null, "select 4", null, 1000)))
+                .isEmpty();
         List<CommandRecord> pg0 = store.sessions().timeline("pg-0", 0, Long.MAX_VALUE, null, 5000);
         assertThat(pg0).hasSize(234 * 3);
         assertThat(pg0).allSatisfy(c -> assertThat(c.status()).isNotNull());
