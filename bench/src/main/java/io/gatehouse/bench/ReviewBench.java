@@ -83,6 +83,7 @@ public final class ReviewBench {
             queries.put(
                     "sessions list --connection pg-prod --since 1h",
                     "/api/v1/sessions?connection=pg-prod&since=" + hourAgo);
+            queries.put("sessions list --since 1h", "/api/v1/sessions?since=" + hourAgo);
             queries.put("sessions list --identity agent-007", "/api/v1/sessions?identity=agent-007");
             queries.put("sessions list --status open", "/api/v1/sessions?status=open");
             queries.put("sessions list (no filter)", "/api/v1/sessions");
