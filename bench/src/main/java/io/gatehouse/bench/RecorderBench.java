@@ -4,6 +4,7 @@ import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
 import io.gatehouse.audit.Value;
 import io.gatehouse.audit.note.NoteSigner;
+import io.gatehouse.gateway.index.SessionIndexing;
 import io.gatehouse.gateway.recorder.AuditLog;
 import io.gatehouse.gateway.recorder.LogWriter;
 import io.gatehouse.gateway.recorder.RecorderSettings;
@@ -26,7 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * does. Runs on SQLite (embedded store, same disk as the fsync probe) and on PostgreSQL (a private server
  * with fsync and synchronous_commit on), and prints the disk's fsync rate measured in the same run.
  *
- * <p>Usage: {@code bench/recorder.sh [--seconds N] [--producers 1,8,64] [--stores sqlite,postgresql]}
+ * <p>With {@code --indexer off,on} each case also runs with the gateway's sessions indexer tailing the log
+ * (as in a running gateway), to show what reading the record back costs the recorder.
+ *
+ * <p>Usage: {@code bench/recorder.sh [--seconds N] [--producers 1,8,64] [--stores sqlite,postgresql]
+ * [--indexer off,on]}
  */
 public final class RecorderBench {
     private RecorderBench() {}
@@ -35,14 +40,17 @@ public final class RecorderBench {
         int seconds = 10;
         List<Integer> producers = List.of(1, 8, 64);
         List<String> stores = List.of("sqlite", "postgresql");
+        List<String> indexer = List.of("off");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--producers" -> producers = parseInts(args[++i]);
                 case "--stores" -> stores = List.of(args[++i].split(","));
+                case "--indexer" -> indexer = List.of(args[++i].split(","));
                 default ->
-                    throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; expected --seconds N, --producers 1,8,64, --stores sqlite,postgresql");
+                    throw new IllegalArgumentException(
+                            "unknown argument " + args[i]
+                                    + "; expected --seconds N, --producers 1,8,64, --stores sqlite,postgresql, --indexer off,on");
             }
         }
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-bench");
@@ -55,8 +63,9 @@ public final class RecorderBench {
                 fsync.microsPerFsync());
         System.out.printf(
                 Locale.ROOT,
-                "%-11s %9s %12s %10s %10s %16s%n",
+                "%-11s %8s %9s %12s %10s %10s %16s%n",
                 "store",
+                "indexer",
                 "producers",
                 "events/s",
                 "p50 ack",
@@ -64,16 +73,19 @@ public final class RecorderBench {
                 "events per fsync");
         for (String kind : stores) {
             for (int p : producers) {
-                Result r = run(kind, p, seconds, work);
-                System.out.printf(
-                        Locale.ROOT,
-                        "%-11s %9d %12.0f %8.0fµs %8.0fµs %16.1f%n",
-                        kind,
-                        p,
-                        r.perSecond,
-                        r.p50,
-                        r.p99,
-                        r.perSecond / fsync.fsyncsPerSecond());
+                for (String index : indexer) {
+                    Result r = run(kind, p, seconds, work, index.equals("on"));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-11s %8s %9d %12.0f %8.0fµs %8.0fµs %16.1f%n",
+                            kind,
+                            index,
+                            p,
+                            r.perSecond,
+                            r.p50,
+                            r.p99,
+                            r.perSecond / fsync.fsyncsPerSecond());
+                }
             }
         }
     }
@@ -90,7 +102,7 @@ public final class RecorderBench {
         return postgres;
     }
 
-    static Result run(String kind, int producers, int seconds, Path work) throws Exception {
+    static Result run(String kind, int producers, int seconds, Path work, boolean indexer) throws Exception {
         StoreSettings settings =
                 switch (kind) {
                     case "sqlite" ->
@@ -109,6 +121,8 @@ public final class RecorderBench {
                     new NoteSigner("bench/" + kind + "-" + producers, keys),
                     new RecorderSettings(65_536, 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)),
                     Clock.systemUTC());
+            SessionIndexing indexing =
+                    indexer ? SessionIndexing.start(store.sessionIndexer(), Duration.ofMillis(100)) : null;
             try {
                 measure(writer, producers, Duration.ofSeconds(2), null); // warm-up: JIT, page cache, statements
                 Latencies all = new Latencies();
@@ -117,6 +131,9 @@ public final class RecorderBench {
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 return new Result(all.count() / elapsed, all.percentileMicros(50), all.percentileMicros(99));
             } finally {
+                if (indexing != null) {
+                    indexing.close();
+                }
                 writer.close();
             }
         }

@@ -9,10 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -97,6 +100,34 @@ final class ApiClient {
         send(request(path).DELETE());
     }
 
+    /** GETs a Server-Sent Events stream and hands each {@code data:} payload over until the stream ends. */
+    void events(String path, Consumer<String> data) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/event-stream");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<Stream<String>> response;
+        try {
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the gateway at " + base + ": connection refused; is it running?");
+        } catch (IOException e) {
+            throw new CliException("request to " + base + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        try (Stream<String> lines = response.body()) {
+            if (response.statusCode() >= 400) {
+                String body = String.join("\n", lines.toList());
+                throw new CliException(problemDetail(response.statusCode(), body.getBytes(StandardCharsets.UTF_8)));
+            }
+            lines.filter(line -> line.startsWith("data:"))
+                    .forEach(
+                            line -> data.accept(line.substring("data:".length()).strip()));
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
@@ -122,21 +153,21 @@ final class ApiClient {
             throw new CliException("interrupted");
         }
         if (response.statusCode() >= 400) {
-            throw new CliException(problemDetail(response));
+            throw new CliException(problemDetail(response.statusCode(), response.body()));
         }
         return response;
     }
 
-    private static String problemDetail(HttpResponse<byte[]> response) {
+    private static String problemDetail(int status, byte[] body) {
         try {
-            JsonNode problem = MAPPER.readTree(response.body());
+            JsonNode problem = MAPPER.readTree(body);
             if (problem != null && problem.hasNonNull("detail")) {
-                return problem.get("detail").asText() + " (HTTP " + response.statusCode() + ")";
+                return problem.get("detail").asText() + " (HTTP " + status + ")";
             }
         } catch (IOException e) {
             // not a problem document; fall through to the status line
         }
-        return "the gateway answered HTTP " + response.statusCode();
+        return "the gateway answered HTTP " + status;
     }
 
     private static JsonNode json(HttpResponse<byte[]> response) {

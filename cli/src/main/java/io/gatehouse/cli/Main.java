@@ -33,7 +33,9 @@ import picocli.CommandLine.Command;
             ConnectorsCommand.class,
             ConnectorCommand.class,
             GrantsCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            SessionsCommand.class,
+            TimelineCommand.class
         })
 public final class Main {
     private Main() {}

@@ -6,6 +6,7 @@ import io.gatehouse.gateway.admin.AdminService;
 import io.gatehouse.gateway.api.ApiServer;
 import io.gatehouse.gateway.auth.Authenticator;
 import io.gatehouse.gateway.config.GatewayConfig;
+import io.gatehouse.gateway.index.SessionIndexing;
 import io.gatehouse.gateway.pg.BuiltInConnector;
 import io.gatehouse.gateway.pg.ConnectorRouter;
 import io.gatehouse.gateway.pg.PgListener;
@@ -123,6 +124,8 @@ public final class Gateway implements AutoCloseable {
                     config.recorderDeadline());
             LogWriter writer = AuditLog.open(origin, store.log(), signer, recorderSettings, clock);
             opened.add(writer);
+            // Reading back is served from an index that this thread derives from the log, off the append path.
+            opened.add(SessionIndexing.start(store.sessionIndexer(), Duration.ofMillis(100)));
 
             AccessRevocations revocations = new AccessRevocations();
             AdminService admin =

@@ -45,6 +45,12 @@ public interface Store extends AutoCloseable {
 
     LogRepository log();
 
+    /** Reads of the sessions index, which {@link #sessionIndexer()} maintains from the logs. */
+    SessionRepository sessions();
+
+    /** Derives the sessions index from the logs; the gateway runs it on a thread of its own. */
+    SessionIndexer sessionIndexer();
+
     /** A cheap probe of the database; false instead of throwing. */
     boolean healthy();
 

@@ -3,6 +3,11 @@ package io.gatehouse.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.audit.Event;
+import io.gatehouse.audit.EventCodec;
+import io.gatehouse.audit.EventKind;
+import io.gatehouse.audit.Value;
+import io.gatehouse.audit.merkle.Rfc6962;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,11 +20,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,8 +135,8 @@ abstract class StoreContractTest {
                         statement.executeQuery("SELECT count(*), max(installed_rank) FROM flyway_schema_history")) {
             history.next();
             assertThat(history.getLong(1))
-                    .as("history rows: V1, V3, V5 and the future one, nothing added")
-                    .isEqualTo(4);
+                    .as("history rows: V1, V3, V4, V5 and the future one, nothing added")
+                    .isEqualTo(5);
             assertThat(history.getInt(2)).isEqualTo(7);
         }
         store = Store.open(newStoreSettings(), clock); // for @AfterEach
@@ -880,6 +887,419 @@ abstract class StoreContractTest {
                 Durability.FAIL_CLOSED,
                 null,
                 null);
+    }
+
+    // --- sessions index ---
+
+    static final long T0 = 1_790_000_000_000_000L;
+
+    /** Builds real, canonically encoded events of {@link #ORIGIN}, numbered from 0, as the gateway writes them. */
+    static final class Recorded {
+        final List<LogEntry> entries = new ArrayList<>();
+
+        Recorded add(String session, String identity, String connection, EventKind kind, Map<String, Value> fields) {
+            long index = entries.size();
+            Event.Builder b = Event.builder(kind)
+                    .timeMicros(T0 + index)
+                    .session(session)
+                    .identity(identity)
+                    .connection(connection);
+            fields.forEach(b::field);
+            byte[] bytes = EventCodec.encode(b.build().sequenced(ORIGIN, index));
+            entries.add(new LogEntry(index, Rfc6962.leafHash(bytes), bytes, session, kind.wireName(), T0 + index));
+            return this;
+        }
+
+        Recorded start(String session, String identity, String connection) {
+            return add(
+                    session,
+                    identity,
+                    connection,
+                    EventKind.SESSION_START,
+                    Map.of(
+                            "protocol", Value.of("postgres"),
+                            "source", Value.of("10.0.0.7:5000"),
+                            "application_name", Value.of("psql"),
+                            "token", Value.of("gh_abc")));
+        }
+
+        Recorded command(String session, String identity, String connection, long number, String sql) {
+            return add(
+                    session,
+                    identity,
+                    connection,
+                    EventKind.COMMAND,
+                    Map.of("command", new Value.Int(number), "sql", Value.of(sql)));
+        }
+
+        /** A best-effort connection's single event: the command with its outcome inside. */
+        Recorded commandWithOutcome(
+                String session, String identity, String connection, long number, String sql, String status) {
+            return add(
+                    session,
+                    identity,
+                    connection,
+                    EventKind.COMMAND,
+                    Map.of(
+                            "command", new Value.Int(number),
+                            "sql", Value.of(sql),
+                            "status", Value.of(status),
+                            "tag", Value.of("SELECT 1")));
+        }
+
+        Recorded result(String session, String identity, String connection, long number, String status) {
+            return add(
+                    session,
+                    identity,
+                    connection,
+                    EventKind.COMMAND_RESULT,
+                    Map.of("command", new Value.Int(number), "status", Value.of(status)));
+        }
+
+        Recorded end(String session, String identity, String connection, String reason) {
+            return add(session, identity, connection, EventKind.SESSION_END, Map.of("reason", Value.of(reason)));
+        }
+
+        List<LogEntry> range(int from, int to) {
+            return entries.subList(from, to);
+        }
+    }
+
+    /**
+     * s1: devin on pg-prod, closed after two commands (one failed); s2: max on pg-dev, open, one command
+     * whose result has not arrived; an admin event between them belongs to no session.
+     */
+    static Recorded twoSessions() {
+        return new Recorded()
+                .start("s1", "devin", "pg-prod") // 0
+                .command("s1", "devin", "pg-prod", 1, "SELECT * FROM accounts") // 1
+                .start("s2", "max", "pg-dev") // 2
+                .result("s1", "devin", "pg-prod", 1, "ok") // 3
+                .command("s1", "devin", "pg-prod", 2, "DROP TABLE audit_Trail") // 4
+                .add(null, "admin", null, EventKind.ADMIN, Map.of("action", Value.of("grant"))) // 5
+                .result("s1", "devin", "pg-prod", 2, "error") // 6
+                .end("s1", "devin", "pg-prod", "client closed") // 7
+                .command("s2", "max", "pg-dev", 1, "select 1"); // 8
+    }
+
+    /** Appends in two appends and indexes after each, so outcomes and ends meet rows of an earlier batch. */
+    void appendAndIndexTwoSessions() {
+        Recorded recorded = twoSessions();
+        store.log().createIfAbsent(ORIGIN);
+        store.log().append(ORIGIN, recorded.range(0, 2), List.of());
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(2);
+        store.log().append(ORIGIN, recorded.range(2, 9), List.of());
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(7);
+    }
+
+    @Test
+    void theAppendDoesNotIndexTheIndexerDoesFromItsPosition() {
+        store.log().createIfAbsent(ORIGIN);
+        store.log().append(ORIGIN, twoSessions().range(0, 9), List.of());
+        assertThat(store.sessions().find("s1"))
+                .as("nothing indexed by the append")
+                .isEmpty();
+        assertThat(store.sessionIndexer().indexedUpTo(ORIGIN)).isZero();
+
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
+        assertThat(store.sessionIndexer().indexedUpTo(ORIGIN)).isEqualTo(9);
+        assertThat(store.sessions().find("s1")).isPresent();
+        assertThat(store.sessionIndexer().catchUp()).as("nothing new").isZero();
+        assertThat(store.sessionIndexer().indexedUpTo("no/such/log")).isZero();
+    }
+
+    @Test
+    void aStoreUpgradedFromV3IsIndexedFromTheStartOfItsLog() throws SQLException {
+        store.close();
+        settings = newStoreSettings();
+        // a store as the previous release left it: schema V3, a log with events, no sessions index
+        Flyway.configure(getClass().getClassLoader())
+                .dataSource(settings.url(), settings.username(), settings.password())
+                .locations("classpath:db/migration/" + expectedDialect())
+                .target("3")
+                .load()
+                .migrate();
+        List<LogEntry> old = twoSessions().range(0, 9);
+        try (Connection connection = rawConnection()) {
+            try (PreparedStatement log =
+                    connection.prepareStatement("INSERT INTO logs (origin, size, created_at) VALUES (?, ?, 0)")) {
+                log.setString(1, ORIGIN);
+                log.setLong(2, old.size());
+                log.executeUpdate();
+            }
+            try (PreparedStatement entry = connection.prepareStatement("INSERT INTO log_entries (log_id, idx,"
+                    + " leaf_hash, entry, session, kind, time_micros) SELECT id, ?, ?, ?, ?, ?, ? FROM logs")) {
+                for (LogEntry e : old) {
+                    entry.setLong(1, e.index());
+                    entry.setBytes(2, e.leafHash());
+                    entry.setBytes(3, e.entry());
+                    entry.setString(4, e.session());
+                    entry.setString(5, e.kind());
+                    entry.setLong(6, e.timeMicros());
+                    entry.executeUpdate();
+                }
+            }
+        }
+
+        store = Store.open(settings, clock); // migrates to the current schema
+        assertThat(store.sessionIndexer().indexedUpTo(ORIGIN)).isZero();
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
+        assertThat(sessionIds(SessionQuery.all(10))).containsExactly("s2", "s1");
+        assertThat(store.sessions().find("s1").orElseThrow().status()).isEqualTo("closed");
+    }
+
+    @Test
+    void sessionsIndexFollowsTheLoggedEvents() {
+        appendAndIndexTwoSessions();
+
+        SessionRecord s1 = store.sessions().find("s1").orElseThrow();
+        assertThat(s1.origin()).isEqualTo(ORIGIN);
+        assertThat(s1.identity()).isEqualTo("devin");
+        assertThat(s1.connection()).isEqualTo("pg-prod");
+        assertThat(s1.type()).isEqualTo("postgres");
+        assertThat(s1.client()).isEqualTo("10.0.0.7:5000");
+        assertThat(s1.application()).isEqualTo("psql");
+        assertThat(s1.token()).isEqualTo("gh_abc");
+        assertThat(s1.startedMicros()).isEqualTo(T0);
+        assertThat(s1.endedMicros()).isEqualTo(T0 + 7);
+        assertThat(s1.status()).isEqualTo("closed");
+        assertThat(s1.endReason()).isEqualTo("client closed");
+        assertThat(s1.events()).isEqualTo(6);
+        assertThat(s1.commands()).isEqualTo(2);
+        assertThat(s1.errors()).isEqualTo(1);
+        assertThat(s1.firstIndex()).isZero();
+        assertThat(s1.lastIndex()).isEqualTo(7);
+
+        SessionRecord s2 = store.sessions().find("s2").orElseThrow();
+        assertThat(s2.status()).isEqualTo("open");
+        assertThat(s2.endedMicros()).isNull();
+        assertThat(s2.events()).isEqualTo(2);
+        assertThat(store.sessions().find("nope")).isEmpty();
+    }
+
+    @Test
+    void sessionsAreFilteredNewestFirstAndPaged() {
+        appendAndIndexTwoSessions();
+
+        assertThat(sessionIds(SessionQuery.all(10))).containsExactly("s2", "s1");
+        assertThat(sessionIds(new SessionQuery("devin", null, null, null, null, null, null, null, 10)))
+                .containsExactly("s1");
+        assertThat(sessionIds(new SessionQuery(null, "pg-dev", null, null, null, null, null, null, 10)))
+                .containsExactly("s2");
+        assertThat(sessionIds(new SessionQuery(null, null, "postgres", null, null, null, null, null, 10)))
+                .containsExactly("s2", "s1");
+        assertThat(sessionIds(new SessionQuery(null, null, "ssh", null, null, null, null, null, 10)))
+                .isEmpty();
+        assertThat(sessionIds(new SessionQuery(null, null, null, "open", null, null, null, null, 10)))
+                .containsExactly("s2");
+        assertThat(sessionIds(new SessionQuery(null, null, null, "closed", null, null, null, null, 10)))
+                .containsExactly("s1");
+        // s1 ended at T0+7; s2 started at T0+2 and is open
+        assertThat(sessionIds(new SessionQuery(null, null, null, null, T0 + 8, null, null, null, 10)))
+                .containsExactly("s2");
+        assertThat(sessionIds(new SessionQuery(null, null, null, null, null, T0 + 1, null, null, 10)))
+                .containsExactly("s1");
+        assertThat(sessionIds(new SessionQuery(null, null, null, null, null, null, "drop table AUDIT", null, 10)))
+                .as("case-insensitive text in commands")
+                .containsExactly("s1");
+        assertThat(sessionIds(new SessionQuery(null, null, null, null, null, null, "50%_off", null, 10)))
+                .as("LIKE wildcards in the text are literal")
+                .isEmpty();
+
+        List<SessionRecord> first = store.sessions().list(SessionQuery.all(1));
+        assertThat(first).extracting(SessionRecord::session).containsExactly("s2");
+        long cursor = first.get(0).id();
+        assertThat(sessionIds(new SessionQuery(null, null, null, null, null, null, null, cursor, 1)))
+                .containsExactly("s1");
+        long last = store.sessions().find("s1").orElseThrow().id();
+        assertThat(sessionIds(new SessionQuery(null, null, null, null, null, null, null, last, 1)))
+                .isEmpty();
+    }
+
+    @Test
+    void timelineListsOneConnectionsCommandsInOrderWithOutcome() {
+        appendAndIndexTwoSessions();
+
+        List<CommandRecord> prod = store.sessions().timeline("pg-prod", 0, Long.MAX_VALUE, null, 10);
+        assertThat(prod).extracting(CommandRecord::index).containsExactly(1L, 4L);
+        assertThat(prod)
+                .extracting(CommandRecord::text)
+                .containsExactly("SELECT * FROM accounts", "DROP TABLE audit_Trail");
+        assertThat(prod).extracting(CommandRecord::status).containsExactly("ok", "error");
+        assertThat(prod)
+                .as("the first result arrived in a later batch than its command")
+                .extracting(CommandRecord::resultIndex)
+                .containsExactly(3L, 6L);
+        assertThat(prod).extracting(CommandRecord::identity).containsOnly("devin");
+
+        List<CommandRecord> dev = store.sessions().timeline("pg-dev", 0, Long.MAX_VALUE, null, 10);
+        assertThat(dev).singleElement().satisfies(c -> {
+            assertThat(c.text()).isEqualTo("select 1");
+            assertThat(c.status()).as("no result yet").isNull();
+            assertThat(c.resultIndex()).isNull();
+        });
+
+        List<CommandRecord> page = store.sessions().timeline("pg-prod", 0, Long.MAX_VALUE, null, 1);
+        assertThat(page).extracting(CommandRecord::index).containsExactly(1L);
+        assertThat(store.sessions()
+                        .timeline("pg-prod", 0, Long.MAX_VALUE, page.get(0).position(), 1))
+                .extracting(CommandRecord::index)
+                .containsExactly(4L);
+        assertThat(store.sessions().timeline("pg-prod", T0 + 2, T0 + 9, null, 10))
+                .extracting(CommandRecord::index)
+                .containsExactly(4L);
+    }
+
+    @Test
+    void aCommandThatCarriesItsOwnOutcomeIsItsOwnResult() {
+        Recorded recorded = new Recorded()
+                .start("s3", "eve", "pg-prod")
+                .commandWithOutcome("s3", "eve", "pg-prod", 1, "select 1", "ok")
+                .commandWithOutcome("s3", "eve", "pg-prod", 2, "select nope", "error");
+        store.log().createIfAbsent(ORIGIN);
+        store.log().append(ORIGIN, recorded.range(0, 3), List.of());
+        store.sessionIndexer().catchUp();
+
+        List<CommandRecord> timeline = store.sessions().timeline("pg-prod", 0, Long.MAX_VALUE, null, 10);
+        assertThat(timeline).extracting(CommandRecord::status).containsExactly("ok", "error");
+        assertThat(timeline).extracting(CommandRecord::resultIndex).containsExactly(1L, 2L);
+        assertThat(store.sessions().find("s3").orElseThrow().errors()).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionRefusedBeforeItsSessionStartedIsAClosedSession() {
+        Recorded recorded = new Recorded()
+                .add(
+                        "s4",
+                        "mallory",
+                        "pg-prod",
+                        EventKind.BLOCKED,
+                        Map.of("reason", Value.of("no grant on pg-prod"), "sqlstate", Value.of("28000")));
+        store.log().createIfAbsent(ORIGIN);
+        store.log().append(ORIGIN, recorded.range(0, 1), List.of());
+        store.sessionIndexer().catchUp();
+
+        SessionRecord s4 = store.sessions().find("s4").orElseThrow();
+        assertThat(s4.status()).isEqualTo("closed");
+        assertThat(s4.endReason()).isEqualTo("no grant on pg-prod");
+        assertThat(s4.errors()).isEqualTo(1);
+    }
+
+    @Test
+    void anUndecodableEventIsSkippedAndTheRestIsIndexed() {
+        Recorded recorded = twoSessions();
+        List<LogEntry> entries = new ArrayList<>(recorded.range(0, 9));
+        LogEntry damaged = entries.get(4);
+        entries.set(4, new LogEntry(4, damaged.leafHash(), bytes("not an event"), "s1", "command", T0 + 4));
+        store.log().createIfAbsent(ORIGIN);
+        store.log().append(ORIGIN, entries, List.of());
+
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
+        assertThat(store.sessions().find("s1").orElseThrow().commands()).isEqualTo(1);
+        assertThat(store.sessions().find("s2")).isPresent();
+    }
+
+    @Test
+    void rebuildGivesTheSameIndexFromTheLog() {
+        appendAndIndexTwoSessions();
+        List<SessionRecord> before = store.sessions().list(SessionQuery.all(10));
+        List<CommandRecord> timeline = store.sessions().timeline("pg-prod", 0, Long.MAX_VALUE, null, 10);
+
+        store.sessionIndexer().rebuild();
+        assertThat(store.sessions().list(SessionQuery.all(10))).isEmpty();
+        assertThat(store.sessionIndexer().indexedUpTo(ORIGIN)).isZero();
+
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
+        assertThat(store.sessions().list(SessionQuery.all(10)))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("id")
+                .isEqualTo(before);
+        assertThat(store.sessions().timeline("pg-prod", 0, Long.MAX_VALUE, null, 10))
+                .isEqualTo(timeline);
+    }
+
+    @Test
+    void indexingInManyBatchesMatchesIndexingAtOnce() {
+        // more events than one indexer transaction takes, in sessions that straddle the batch boundaries
+        Recorded recorded = new Recorded();
+        for (int s = 0; s < 700; s++) {
+            String session = "m" + s;
+            recorded.start(session, "agent-" + (s % 7), "pg-" + (s % 3));
+            for (int c = 1; c <= 3; c++) {
+                recorded.command(session, "agent-" + (s % 7), "pg-" + (s % 3), c, "select " + c);
+                recorded.result(session, "agent-" + (s % 7), "pg-" + (s % 3), c, c == 3 ? "error" : "ok");
+            }
+            recorded.end(session, "agent-" + (s % 7), "pg-" + (s % 3), "client closed");
+        }
+        store.log().createIfAbsent(ORIGIN);
+        int total = recorded.entries.size();
+        for (int from = 0; from < total; from += 1000) {
+            store.log().append(ORIGIN, recorded.range(from, Math.min(total, from + 1000)), List.of());
+        }
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(total);
+
+        List<SessionRecord> all = store.sessions().list(SessionQuery.all(1000));
+        assertThat(all).hasSize(700);
+        assertThat(all).allSatisfy(s -> {
+            assertThat(s.status()).isEqualTo("closed");
+            assertThat(s.events()).isEqualTo(8);
+            assertThat(s.commands()).isEqualTo(3);
+            assertThat(s.errors()).isEqualTo(1);
+        });
+        // text search over many commands: 2,100 contain "select", 700 "select 3", none "select 4"
+        assertThat(store.sessions().list(new SessionQuery(null, null, null, null, null, null, "SELECT", null, 1000)))
+                .hasSize(700);
+        assertThat(store.sessions()
+                        .list(new SessionQuery(null, "pg-1", null, null, null, null, "select 3", null, 1000)))
+                .hasSize(233)
+                .allSatisfy(s -> assertThat(s.connection()).isEqualTo("pg-1"));
+        assertThat(store.sessions().list(new SessionQuery(null, null, null, null, null, null, "select 4", null, 1000)))
+                .isEmpty();
+        List<CommandRecord> pg0 = store.sessions().timeline("pg-0", 0, Long.MAX_VALUE, null, 5000);
+        assertThat(pg0).hasSize(234 * 3);
+        assertThat(pg0).allSatisfy(c -> assertThat(c.status()).isNotNull());
+    }
+
+    @Test
+    void twoIndexersRacingOverOneLogApplyEveryEventOnce() throws Exception {
+        // as two gateways on one PostgreSQL would: both read the same position, one wins each batch
+        Recorded recorded = new Recorded();
+        for (int s = 0; s < 600; s++) {
+            String session = "r" + s;
+            recorded.start(session, "agent", "pg-prod");
+            recorded.command(session, "agent", "pg-prod", 1, "select 1");
+            recorded.result(session, "agent", "pg-prod", 1, s % 2 == 0 ? "error" : "ok");
+            recorded.end(session, "agent", "pg-prod", "client closed");
+        }
+        store.log().createIfAbsent(ORIGIN);
+        int total = recorded.entries.size();
+        for (int from = 0; from < total; from += 1000) {
+            store.log().append(ORIGIN, recorded.range(from, Math.min(total, from + 1000)), List.of());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Long>> racing = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                racing.add(pool.submit(() -> store.sessionIndexer().catchUp()));
+            }
+            long indexed = 0;
+            for (Future<Long> f : racing) {
+                indexed += f.get();
+            }
+            assertThat(indexed).as("events applied, over both indexers").isEqualTo(total);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.sessionIndexer().indexedUpTo(ORIGIN)).isEqualTo(total);
+        List<SessionRecord> all = store.sessions().list(SessionQuery.all(1000));
+        assertThat(all).hasSize(600);
+        assertThat(all).allSatisfy(s -> assertThat(s.events()).isEqualTo(4));
+        assertThat(all.stream().mapToLong(SessionRecord::errors).sum()).isEqualTo(300);
+        assertThat(store.sessions().timeline("pg-prod", 0, Long.MAX_VALUE, null, 5000))
+                .hasSize(600);
+    }
+
+    List<String> sessionIds(SessionQuery query) {
+        return store.sessions().list(query).stream().map(SessionRecord::session).toList();
     }
 
     static List<LogEntry> entries(long from, int count) {

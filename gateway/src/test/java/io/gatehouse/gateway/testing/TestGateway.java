@@ -60,6 +60,19 @@ public final class TestGateway implements AutoCloseable {
         return gateway;
     }
 
+    /**
+     * Waits until the sessions index reflects every event the log holds now: the index is derived
+     * asynchronously, so a test that wrote events and reads sessions back waits for it like a client would.
+     */
+    public void awaitIndexed() {
+        long size = gateway.writer().head().size();
+        String origin = gateway.writer().origin();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(20))
+                .until(() -> gateway.store().sessionIndexer().indexedUpTo(origin) >= size);
+    }
+
     /** The token printed at first start; null when this start was not the first. */
     public String adminToken() {
         return adminToken;
@@ -94,6 +107,11 @@ public final class TestGateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Sends a request built by the caller (headers, cookies, method) to this gateway's API port. */
+    public Response exchange(String path, java.util.function.UnaryOperator<HttpRequest.Builder> build) {
+        return send(build.apply(HttpRequest.newBuilder(base.resolve(path))));
     }
 
     private HttpRequest.Builder request(String path, String token) {

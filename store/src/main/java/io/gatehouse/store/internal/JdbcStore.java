@@ -5,6 +5,8 @@ import io.gatehouse.store.ConnectorRepository;
 import io.gatehouse.store.GrantRepository;
 import io.gatehouse.store.IdentityRepository;
 import io.gatehouse.store.LogRepository;
+import io.gatehouse.store.SessionIndexer;
+import io.gatehouse.store.SessionRepository;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.TokenRepository;
 import java.time.Clock;
@@ -21,6 +23,8 @@ final class JdbcStore implements Store {
     private final GrantRepository grants;
     private final LogRepository log;
     private final ConnectorRepository connectors;
+    private final SessionRepository sessions;
+    private final SessionIndexer sessionIndexer;
 
     JdbcStore(Database database, Clock clock) {
         this.database = database;
@@ -33,6 +37,8 @@ final class JdbcStore implements Store {
         this.grants = new JdbcGrantRepository(database, now);
         this.log = new JdbcLogRepository(database, now);
         this.connectors = new JdbcConnectorRepository(database, now);
+        this.sessions = new JdbcSessionRepository(database);
+        this.sessionIndexer = new JdbcSessionIndexer(database, log);
     }
 
     @Override
@@ -68,6 +74,16 @@ final class JdbcStore implements Store {
     @Override
     public LogRepository log() {
         return log;
+    }
+
+    @Override
+    public SessionRepository sessions() {
+        return sessions;
+    }
+
+    @Override
+    public SessionIndexer sessionIndexer() {
+        return sessionIndexer;
     }
 
     @Override
