@@ -15,6 +15,14 @@ public interface Database extends AutoCloseable {
     /** Runs work in one transaction that is committed, and durable, when this returns. */
     <T> T write(SqlWork<T> work);
 
+    /**
+     * Runs work in one transaction that is committed, atomic and visible when this returns, but not
+     * necessarily durable yet: for derived data that can be rebuilt from the log (the sessions index). It
+     * skips the commit's own flush to disk, so the log's writer does not wait behind it; the next durable
+     * commit makes it durable too.
+     */
+    <T> T writeDerived(SqlWork<T> work);
+
     boolean healthy();
 
     @Override

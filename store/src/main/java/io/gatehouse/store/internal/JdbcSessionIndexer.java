@@ -77,7 +77,7 @@ final class JdbcSessionIndexer implements SessionIndexer {
             }
             IndexBatch batch = decode(origin, entries);
             long upTo = entries.get(entries.size() - 1).index() + 1;
-            boolean applied = database.write(sql -> apply(sql, origin, from, upTo, batch));
+            boolean applied = database.writeDerived(sql -> apply(sql, origin, from, upTo, batch));
             if (applied) {
                 indexed += entries.size();
             }
@@ -119,7 +119,7 @@ final class JdbcSessionIndexer implements SessionIndexer {
 
     @Override
     public void rebuild() {
-        database.write(sql -> {
+        database.writeDerived(sql -> {
             try (Statement statement = sql.createStatement()) {
                 statement.executeUpdate("DELETE FROM session_commands");
                 statement.executeUpdate("DELETE FROM sessions");

@@ -75,9 +75,24 @@ final class PostgresDatabase implements Database {
 
     @Override
     public <T> T write(SqlWork<T> work) {
+        return write(work, false);
+    }
+
+    /** {@code SET LOCAL synchronous_commit = off}: this transaction's commit does not wait for its WAL flush. */
+    @Override
+    public <T> T writeDerived(SqlWork<T> work) {
+        return write(work, true);
+    }
+
+    private <T> T write(SqlWork<T> work, boolean derived) {
         // HikariCP restores auto-commit when the connection goes back to the pool.
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
+            if (derived) {
+                try (java.sql.Statement local = connection.createStatement()) {
+                    local.execute("SET LOCAL synchronous_commit = off");
+                }
+            }
             boolean committed = false;
             try {
                 T result = work.run(connection);

@@ -88,24 +88,51 @@ final class SqliteDatabase implements Database {
 
     @Override
     public <T> T write(SqlWork<T> work) {
+        return write(work, false);
+    }
+
+    /**
+     * In WAL mode, {@code synchronous=NORMAL} commits without syncing the WAL (SQLite's "WAL mode"
+     * documentation: durability waits for the next sync); the setting is per connection, so it is switched
+     * for this transaction only and back to FULL under the same lock.
+     */
+    @Override
+    public <T> T writeDerived(SqlWork<T> work) {
+        return write(work, true);
+    }
+
+    private <T> T write(SqlWork<T> work, boolean derived) {
         writeLock.lock();
         try (Statement control = writer.createStatement()) {
-            control.execute("BEGIN IMMEDIATE");
-            boolean committed = false;
+            if (derived) {
+                control.execute("PRAGMA synchronous=NORMAL");
+            }
             try {
-                T result = work.run(writer);
-                control.execute("COMMIT");
-                committed = true;
-                return result;
+                return transaction(control, work);
             } finally {
-                if (!committed) {
-                    rollbackQuietly(control);
+                if (derived) {
+                    control.execute("PRAGMA synchronous=FULL");
                 }
             }
         } catch (SQLException e) {
             throw translate(file, e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    private <T> T transaction(Statement control, SqlWork<T> work) throws SQLException {
+        control.execute("BEGIN IMMEDIATE");
+        boolean committed = false;
+        try {
+            T result = work.run(writer);
+            control.execute("COMMIT");
+            committed = true;
+            return result;
+        } finally {
+            if (!committed) {
+                rollbackQuietly(control);
+            }
         }
     }
 
