@@ -145,11 +145,15 @@ final class StreamBridge implements ClientResponseObserver<Frame, Frame> {
                         out.flush();
                     }
                     case CLOSE -> {
-                        closeSocket();
+                        end(null, null); // closes the socket, after every earlier frame was written
                         return;
                     }
                     case BODY_NOT_SET -> {
-                        return; // the end marker queued by end()
+                        // The end: queued by onCompleted after the last frame, so everything the gateway
+                        // sent (e.g. a CancelRequest followed at once by the close) reaches the resource
+                        // before its socket closes; or queued by end() to stop this thread.
+                        end(null, null);
+                        return;
                     }
                     default -> {} // unknown frames are ignored (tunnel.proto, evolution rule 2)
                 }
@@ -174,7 +178,7 @@ final class StreamBridge implements ClientResponseObserver<Frame, Frame> {
 
     @Override
     public void onCompleted() {
-        end(null, null);
+        inbox.add(Frame.getDefaultInstance()); // after the frames still to be written: see pumpToResource
     }
 
     /** Ends the stream: tells the gateway why (when it is still listening), closes the socket, once. */
