@@ -42,6 +42,10 @@ class GatewayProcessTest {
                         "--data",
                         data.toString(),
                         "--api-port",
+                        "0",
+                        "--pg-port",
+                        "0",
+                        "--tunnel-port",
                         "0")
                 .start();
         List<String> out = new CopyOnWriteArrayList<>();
@@ -85,8 +89,9 @@ class GatewayProcessTest {
         assertThat(logs).doesNotContain(token).doesNotContain(devinToken);
         assertThat(logs.lines().filter(l -> l.contains("listening on")))
                 .as("one line per listener")
-                .hasSize(2)
+                .hasSize(3)
                 .anyMatch(l -> l.contains("API listening on https://127.0.0.1:"))
+                .anyMatch(l -> l.contains("connector tunnel listening on 127.0.0.1:"))
                 .anyMatch(l -> l.contains("PostgreSQL listening on 127.0.0.1:"));
         assertThat(logs.lines())
                 .as("every log line in one format")

@@ -186,7 +186,7 @@ public final class Gateway implements AutoCloseable {
                     origin,
                     clock);
             opened.add(tunnel);
-            LOG.info("connectors dial in on {}:{} (gRPC over TLS)", hostForUrl(config.bind()), tunnel.port());
+            LOG.info("connector tunnel listening on {}:{} (gRPC over TLS)", hostForUrl(config.bind()), tunnel.port());
             PgListener pg = PgListener.start(
                     config.bind(),
                     config.pgPort(),

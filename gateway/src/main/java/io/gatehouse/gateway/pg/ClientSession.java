@@ -413,6 +413,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 .field("database", Value.of(database))
                 .field("user", Value.of(upstreamUser(record)))
                 .field("application_name", Value.of(startup.parameters().getOrDefault("application_name", "")))
+                .field("connector", Value.of(record.connector() == null ? "built-in" : record.connector()))
                 .build();
         state = State.CONNECTING;
         whenDurable(

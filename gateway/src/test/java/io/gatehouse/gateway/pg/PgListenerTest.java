@@ -123,6 +123,7 @@ class PgListenerTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(text(start, "database")).isEqualTo(pg.database.name());
+        assertThat(text(start, "connector")).isEqualTo(pg.throughConnector() ? PgFixture.CONNECTOR : "built-in");
         assertThat(events.indexOf(start)).isLessThan(events.indexOf(inserts.get(0)));
         Event end = events.stream()
                 .filter(e -> e.kind() == EventKind.SESSION_END && session.equals(e.session()))
