@@ -140,6 +140,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private String withdrawn;
     /** Set when the refusal must read and discard the client's remaining bytes before closing. */
     private boolean drainBeforeClose;
+    /**
+     * Best-effort: commands forwarded whose one event (emitted with its outcome) has room reserved in the
+     * recorder's backlog; reserved before forwarding, so that a forwarded statement's record is never refused.
+     */
+    private int reservedCommands;
 
     ClientSession(
             PgServices services,
@@ -403,7 +408,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 session,
                 services.clock(),
                 this::recordResult,
-                record.content() == RecordingContent.FULL ? services.preview() : null);
+                record.content() == RecordingContent.FULL ? services.preview() : null,
+                !session.failClosed());
         Event start = session.event(EventKind.SESSION_START, services.clock())
                 .field("protocol", Value.of("postgres"))
                 .field("source", Value.of(source))
@@ -526,6 +532,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void onRelayBytes(ByteBuf buf) {
         DecodeResult<FrontendMessage> result = frontend.feed(buf.nioBuffer());
+        long commandsBefore = tracker.commands();
         List<Event> commands = new ArrayList<>();
         for (Decoded<FrontendMessage> item : result.items()) {
             switch (item) {
@@ -557,18 +564,28 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             violation(result.violation().get());
             return;
         }
-        if (commands.isEmpty()) {
-            forwardUpstream(buf);
-        } else if (!session.failClosed()) {
-            try {
-                commands.forEach(services.recorder()::appendBestEffort);
-            } catch (RecordingUnavailableException full) {
-                // Best-effort still never loses a record: when even the bounded backlog is full, the
-                // statement is refused like a fail-closed one (and the session ends), never forwarded unrecorded.
-                buf.release();
-                fail(PgErrors.RECORDING_UNAVAILABLE, "not executed: " + full.getMessage(), "recording backlog full");
-                return;
+        if (!session.failClosed()) {
+            // One event per statement, emitted with its outcome (CommandTracker): its room in the backlog is
+            // reserved now, before forwarding.
+            int started = (int) (tracker.commands() - commandsBefore);
+            if (started > 0) {
+                try {
+                    services.recorder().reserveBestEffort(started);
+                } catch (RecordingUnavailableException full) {
+                    // Best-effort still never loses a record: when even the bounded backlog is full, the
+                    // statement is refused like a fail-closed one (and the session ends), never forwarded
+                    // unrecorded.
+                    buf.release();
+                    fail(
+                            PgErrors.RECORDING_UNAVAILABLE,
+                            "not executed: " + full.getMessage(),
+                            "recording backlog full");
+                    return;
+                }
+                reservedCommands += started;
             }
+            forwardUpstream(buf);
+        } else if (commands.isEmpty()) {
             forwardUpstream(buf);
         } else {
             state = State.RECORDING;
@@ -639,7 +656,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         // Outcomes gate nothing, so they go best-effort on every connection: kept (bounded) and retried
         // while the store is down, and committed together with the next command.
         try {
-            services.recorder().appendBestEffort(result);
+            if (reservedCommands > 0 && result.kind() == EventKind.COMMAND) {
+                reservedCommands--;
+                services.recorder().appendReserved(result);
+            } else {
+                services.recorder().appendBestEffort(result);
+            }
         } catch (RecordingUnavailableException full) {
             LOG.warn(
                     "session {}: a {} event could not be kept: {}",
@@ -809,6 +831,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             cancels.unregister(gatewayKey.processId());
         }
         tracker.abandon("session ended: " + reason);
+        if (reservedCommands > 0) { // none expected: abandon() emitted every forwarded command
+            services.recorder().releaseReserved(reservedCommands);
+            reservedCommands = 0;
+        }
         Event end = session.event(EventKind.SESSION_END, services.clock())
                 .field("reason", Value.of(reason))
                 .field("commands", new Value.Int(tracker.commands()))

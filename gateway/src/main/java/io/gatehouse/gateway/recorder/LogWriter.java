@@ -68,7 +68,12 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private final Duration checkpointInterval;
     private final BlockingQueue<Pending> queue;
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    /** Best-effort events admitted (reserved or queued) and not yet durable; at most {@code backlogLimit}. */
     private final AtomicInteger bestEffortOutstanding = new AtomicInteger();
+    /** Waited-for events in the queue; at most {@code waitedLimit}, so reserved best-effort room always fits. */
+    private final AtomicInteger waitedQueued = new AtomicInteger();
+
+    private final int waitedLimit;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
     private final Thread thread;
@@ -109,7 +114,9 @@ public final class LogWriter implements Recorder, AutoCloseable {
         this.batchLimit = settings.batchLimit();
         this.backlogLimit = settings.queueCapacity();
         this.checkpointInterval = settings.checkpointInterval();
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.waitedLimit = settings.queueCapacity();
+        // room for a full best-effort backlog plus a full share of waited-for events
+        this.queue = new ArrayBlockingQueue<>(backlogLimit + waitedLimit);
         this.thread =
                 Thread.ofPlatform().name("gatehouse-log-writer").daemon(false).unstarted(this::run);
     }
@@ -145,7 +152,9 @@ public final class LogWriter implements Recorder, AutoCloseable {
         CompletableFuture<Long> future = new CompletableFuture<>();
         if (!running) {
             future.completeExceptionally(new RecordingUnavailableException("the recorder is shutting down"));
-        } else if (!queue.offer(new Pending(draft, EventCodec.encodeForLog(draft, origin), future))) {
+        } else if (waitedQueued.incrementAndGet() > waitedLimit
+                || !queue.offer(new Pending(draft, EventCodec.encodeForLog(draft, origin), future))) {
+            waitedQueued.decrementAndGet();
             future.completeExceptionally(new RecordingUnavailableException(
                     "the recorder queue is full (" + queue.size() + " events waiting); the store is too slow or down"));
         }
@@ -154,15 +163,39 @@ public final class LogWriter implements Recorder, AutoCloseable {
 
     @Override
     public void appendBestEffort(Event draft) {
+        reserveBestEffort(1);
+        appendReserved(draft);
+    }
+
+    @Override
+    public void reserveBestEffort(int events) {
         if (!running) {
             throw new RecordingUnavailableException("the recorder is shutting down");
         }
-        byte[] encoded = EventCodec.encodeForLog(draft, origin); // on the producer's thread, not the writer's
-        if (bestEffortOutstanding.incrementAndGet() > backlogLimit || !queue.offer(new Pending(draft, encoded, null))) {
-            bestEffortOutstanding.decrementAndGet();
+        if (bestEffortOutstanding.addAndGet(events) > backlogLimit) {
+            bestEffortOutstanding.addAndGet(-events);
             throw new RecordingUnavailableException("the best-effort backlog is full (" + backlogLimit
                     + " events); refusing rather than losing records");
         }
+    }
+
+    @Override
+    public void appendReserved(Event draft) {
+        if (!running) {
+            bestEffortOutstanding.decrementAndGet();
+            throw new RecordingUnavailableException("the recorder is shutting down");
+        }
+        byte[] encoded = EventCodec.encodeForLog(draft, origin); // on the producer's thread, not the writer's
+        if (!queue.offer(new Pending(draft, encoded, null))) {
+            // Unreachable while reservations are honoured: the queue holds backlogLimit + waitedLimit.
+            bestEffortOutstanding.decrementAndGet();
+            throw new RecordingUnavailableException("the recorder queue is full; refusing rather than losing records");
+        }
+    }
+
+    @Override
+    public void releaseReserved(int events) {
+        bestEffortOutstanding.addAndGet(-events);
     }
 
     private void run() {
@@ -260,6 +293,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
                 if (p.bestEffort()) {
                     bestEffortOutstanding.decrementAndGet();
                 } else {
+                    waitedQueued.decrementAndGet();
                     p.future().complete(base + i);
                 }
             }
@@ -279,6 +313,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
             if (p.bestEffort()) {
                 keep.add(p); // best-effort events are kept and retried, never dropped
             } else {
+                waitedQueued.decrementAndGet();
                 p.future().completeExceptionally(failure);
             }
         }
@@ -326,6 +361,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
         Pending p;
         while ((p = queue.poll()) != null) {
             if (!p.bestEffort()) {
+                waitedQueued.decrementAndGet();
                 p.future().completeExceptionally(new RecordingUnavailableException("the recorder shut down"));
             }
         }

@@ -103,6 +103,14 @@ class PgFailClosedTest {
             }
             real.appendBestEffort(draft);
         }
+
+        @Override
+        public void reserveBestEffort(int events) {
+            if (full) {
+                throw new io.gatehouse.gateway.recorder.RecordingUnavailableException(
+                        "the best-effort backlog is full (test); refusing rather than losing records");
+            }
+        }
     }
 
     @Test
