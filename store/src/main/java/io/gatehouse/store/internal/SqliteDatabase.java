@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ final class SqliteDatabase implements Database {
 
     private final Path file;
     private final Connection writer;
+    /** The writer's transaction control, prepared once (guarded by {@link #writeLock}). */
+    private PreparedStatement begin;
+
+    private PreparedStatement commit;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders;
@@ -89,17 +94,21 @@ final class SqliteDatabase implements Database {
     @Override
     public <T> T write(SqlWork<T> work) {
         writeLock.lock();
-        try (Statement control = writer.createStatement()) {
-            control.execute("BEGIN IMMEDIATE");
+        try {
+            if (begin == null) {
+                begin = writer.prepareStatement("BEGIN IMMEDIATE");
+                commit = writer.prepareStatement("COMMIT");
+            }
+            begin.execute();
             boolean committed = false;
             try {
                 T result = work.run(writer);
-                control.execute("COMMIT");
+                commit.execute();
                 committed = true;
                 return result;
             } finally {
                 if (!committed) {
-                    rollbackQuietly(control);
+                    rollbackQuietly(writer);
                 }
             }
         } catch (SQLException e) {
@@ -213,8 +222,8 @@ final class SqliteDatabase implements Database {
         }
     }
 
-    private static void rollbackQuietly(Statement control) {
-        try {
+    private static void rollbackQuietly(Connection writer) {
+        try (Statement control = writer.createStatement()) {
             control.execute("ROLLBACK");
         } catch (SQLException e) {
             // SQLite may already have rolled back (e.g. after SQLITE_FULL); the original error matters.
