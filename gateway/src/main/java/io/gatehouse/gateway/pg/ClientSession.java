@@ -145,6 +145,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * recorder's backlog; reserved before forwarding, so that a forwarded statement's record is never refused.
      */
     private int reservedCommands;
+    /**
+     * Outcome events of the backend bytes being relayed, appended only after those bytes were handed to the
+     * client: encoding them and waking the log writer then costs the client no latency (both cores are busy
+     * with the relay). Null outside {@link #fromUpstream}.
+     */
+    private List<Event> heldOutcomes;
 
     ClientSession(
             PgServices services,
@@ -617,6 +623,34 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         DecodeResult<BackendMessage> result = upstreamHandler.decoder().feed(buf.nioBuffer());
+        List<Event> outcomes = new ArrayList<>(2);
+        heldOutcomes = outcomes;
+        try {
+            trackBackend(result);
+        } finally {
+            heldOutcomes = null;
+        }
+        if (result.violation().isPresent()) {
+            buf.release();
+            outcomes.forEach(this::recordResult);
+            fail(
+                    PgErrors.CONNECTION_FAILURE,
+                    "the database sent an invalid message: "
+                            + result.violation().get().message(),
+                    "upstream protocol violation");
+            return;
+        }
+        ctx.writeAndFlush(buf).addListener((ChannelFutureListener) future -> {
+            if (future.isSuccess() && upstream != null) {
+                upstream.read();
+            }
+        });
+        for (Event outcome : outcomes) {
+            recordResult(outcome);
+        }
+    }
+
+    private void trackBackend(DecodeResult<BackendMessage> result) {
         for (Decoded<BackendMessage> item : result.items()) {
             switch (item) {
                 case Decoded.Message<BackendMessage> whole -> tracker.onBackend(whole.message());
@@ -631,20 +665,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 case Decoded.StreamEnd<BackendMessage> ignored -> {}
             }
         }
-        if (result.violation().isPresent()) {
-            buf.release();
-            fail(
-                    PgErrors.CONNECTION_FAILURE,
-                    "the database sent an invalid message: "
-                            + result.violation().get().message(),
-                    "upstream protocol violation");
-            return;
-        }
-        ctx.writeAndFlush(buf).addListener((ChannelFutureListener) future -> {
-            if (future.isSuccess() && upstream != null) {
-                upstream.read();
-            }
-        });
     }
 
     /**
@@ -653,6 +673,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * the outcome cannot be kept, so the session ends with 58000 rather than carrying on unrecorded.
      */
     private void recordResult(Event result) {
+        if (heldOutcomes != null) {
+            heldOutcomes.add(result); // appended by fromUpstream once the reply is on its way to the client
+            return;
+        }
         // Outcomes gate nothing, so they go best-effort on every connection: kept (bounded) and retried
         // while the store is down, and committed together with the next command.
         try {

@@ -558,10 +558,11 @@ final class CommandTracker {
         if (space < 0) {
             return null;
         }
-        String verb = tag.substring(0, tag.indexOf(' '));
-        if (!List.of("INSERT", "SELECT", "UPDATE", "DELETE", "MERGE", "FETCH", "MOVE", "COPY")
-                .contains(verb)) {
-            return null;
+        switch (tag.substring(0, tag.indexOf(' '))) {
+            case "INSERT", "SELECT", "UPDATE", "DELETE", "MERGE", "FETCH", "MOVE", "COPY" -> {}
+            default -> {
+                return null;
+            }
         }
         try {
             return Long.parseLong(tag.substring(space + 1));
