@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * which nobody waits for) is held up to {@link #DEFER_NANOS} — blocking, not spinning — so that it shares a
  * transaction with the next event someone does wait for: at one client, statement n's result and statement
  * n+1's command then cost one fsync instead of two. A batch with a waiting producer is committed at once.
+ * The writer parks ({@link LockSupport}) rather than blocking on the queue: producers wake it only when it is
+ * idle, or when it holds such a batch and their event is waited for ({@link #wake}), so a stream of
+ * best-effort events costs one wake-up per batch instead of one per event.
  * (An earlier adaptive busy-spin "linger" for concurrent producers measured no gain and burned a core on
  * this 2-core machine: docs/benchmarks.md.)
  *
@@ -77,6 +81,12 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
     private final Thread thread;
+    /** What the writer thread is doing, for {@link #wake}: RUNNING, IDLE (parked for events) or DEFERRING. */
+    private volatile int writerState = RUNNING;
+
+    private static final int RUNNING = 0;
+    private static final int IDLE = 1;
+    private static final int DEFERRING = 2;
 
     private MerkleFrontier frontier;
     private boolean frontierStale;
@@ -157,6 +167,8 @@ public final class LogWriter implements Recorder, AutoCloseable {
             waitedQueued.decrementAndGet();
             future.completeExceptionally(new RecordingUnavailableException(
                     "the recorder queue is full (" + queue.size() + " events waiting); the store is too slow or down"));
+        } else {
+            wake(true);
         }
         return future;
     }
@@ -191,6 +203,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
             bestEffortOutstanding.decrementAndGet();
             throw new RecordingUnavailableException("the recorder queue is full; refusing rather than losing records");
         }
+        wake(false);
     }
 
     @Override
@@ -202,7 +215,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
         List<Pending> batch = new ArrayList<>(batchLimit);
         while (running || !queue.isEmpty() || (!backlog.isEmpty() && !frontierStale)) {
             try {
-                Pending first = queue.poll(pollTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                Pending first = take(pollTimeout().toNanos());
                 while (!backlog.isEmpty() && batch.size() < batchLimit) {
                     batch.add(backlog.pollFirst());
                 }
@@ -235,22 +248,69 @@ public final class LogWriter implements Recorder, AutoCloseable {
         maybeCheckpoint(true);
     }
 
+    /** The next queued event, waiting up to {@code timeoutNanos} (less if woken); null if none came. */
+    private Pending take(long timeoutNanos) throws InterruptedException {
+        Pending next = queue.poll();
+        if (next != null) {
+            return next;
+        }
+        writerState = IDLE;
+        try {
+            next = queue.poll(); // re-checked after publishing IDLE: a producer that missed it has queued by now
+            if (next == null && running) {
+                LockSupport.parkNanos(this, timeoutNanos);
+                next = queue.poll();
+            }
+        } finally {
+            writerState = RUNNING;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return next;
+    }
+
+    /**
+     * Holds a batch of only best-effort events up to {@link #DEFER_NANOS}, so that it shares its commit with
+     * the next event someone waits for; returns early when such an event is queued. Best-effort producers do
+     * not wake the writer meanwhile (one wake-up per event was measured as most of the writer's kernel time).
+     */
     private void deferOutcomes(List<Pending> batch) throws InterruptedException {
-        if (!running || batch.size() >= batchLimit || !batch.stream().allMatch(Pending::bestEffort)) {
+        if (!running || batch.size() >= batchLimit || waitedIn(batch)) {
             return;
         }
         long deadline = System.nanoTime() + DEFER_NANOS;
-        long left;
-        while ((left = deadline - System.nanoTime()) > 0 && batch.size() < batchLimit) {
-            Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
+        writerState = DEFERRING;
+        try {
+            long left;
+            // waitedQueued counts waited-for events offered and not yet completed; none are in this batch, so
+            // a non-zero count means one is queued (or being queued: then it is taken by the next round).
+            while (running && waitedQueued.get() == 0 && (left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
-            batch.add(next);
-            queue.drainTo(batch, batchLimit - batch.size());
-            if (!batch.stream().allMatch(Pending::bestEffort)) {
-                return; // someone waits now: commit
+        } finally {
+            writerState = RUNNING;
+        }
+        queue.drainTo(batch, batchLimit - batch.size());
+    }
+
+    private static boolean waitedIn(List<Pending> batch) {
+        for (Pending pending : batch) {
+            if (!pending.bestEffort()) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /** After a producer queued an event: wakes the writer if it sleeps and this event should end the sleep. */
+    private void wake(boolean waited) {
+        int state = writerState;
+        if (state == IDLE || (waited && state == DEFERRING)) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -353,6 +413,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        LockSupport.unpark(thread);
         try {
             thread.join(Duration.ofSeconds(30));
         } catch (InterruptedException e) {
