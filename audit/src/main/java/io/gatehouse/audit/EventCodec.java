@@ -216,7 +216,7 @@ public final class EventCodec {
      * writes showed in profiles of the gateway's hot path.
      */
     private static final class Out {
-        private byte[] buf = new byte[256];
+        private byte[] buf = new byte[512]; // a recorded statement is typically 300-500 bytes: one allocation
         private int count;
 
         private void ensure(int more) {
