@@ -1,11 +1,12 @@
 package io.gatehouse.audit;
 
 import io.gatehouse.audit.internal.ByteReader;
-import java.io.ByteArrayOutputStream;
+import io.gatehouse.audit.internal.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -50,10 +51,14 @@ public final class EventCodec {
                     "only a sequenced event has a canonical encoding; got a draft (log null, seq -1) of kind "
                             + event.kind());
         }
+        return encode(event, event.log(), event.seq());
+    }
+
+    private static byte[] encode(Event event, String log, long seq) {
         Out out = new Out();
         out.write(VERSION);
-        out.str(event.log());
-        out.u64(event.seq());
+        out.str(log);
+        out.u64(seq);
         out.u64(event.timeMicros());
         out.optional(event.session());
         out.optional(event.identity());
@@ -70,7 +75,14 @@ public final class EventCodec {
      * exactly {@code placeAt(encodeForLog(draft, log), seqOffset(log), seq)}).
      */
     public static byte[] encodeForLog(Event draft, String log) {
-        return encode(draft.sequenced(log, 0));
+        // Same bytes as encode(draft.sequenced(log, 0)) without copying the fields: only log is new, so only
+        // it is checked here.
+        Objects.requireNonNull(log, "log");
+        if (log.isEmpty()) {
+            throw new IllegalArgumentException("log origin must not be empty");
+        }
+        Text.requireWellFormed(log, "log");
+        return encode(draft, log, 0);
     }
 
     /** Where the 8-byte big-endian position starts in an encoding for {@code log}: after version and log name. */
@@ -199,22 +211,37 @@ public final class EventCodec {
         }
     }
 
-    /** Growable output with the format's primitives. */
-    private static final class Out extends ByteArrayOutputStream {
-        Out() {
-            super(128);
+    /**
+     * Growable output with the format's primitives. Not a ByteArrayOutputStream: its synchronized per-byte
+     * writes showed in profiles of the gateway's hot path.
+     */
+    private static final class Out {
+        private byte[] buf = new byte[512]; // a recorded statement is typically 300-500 bytes: one allocation
+        private int count;
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
         }
 
         void u32(int value) {
-            write(value >>> 24);
-            write(value >>> 16);
-            write(value >>> 8);
-            write(value);
+            ensure(4);
+            buf[count++] = (byte) (value >>> 24);
+            buf[count++] = (byte) (value >>> 16);
+            buf[count++] = (byte) (value >>> 8);
+            buf[count++] = (byte) value;
         }
 
         void u64(long value) {
+            ensure(8);
             for (int shift = 56; shift >= 0; shift -= 8) {
-                write((int) (value >>> shift));
+                buf[count++] = (byte) (value >>> shift);
             }
         }
 
@@ -224,7 +251,13 @@ public final class EventCodec {
 
         void bytes(byte[] value) {
             u32(value.length);
-            writeBytes(value);
+            ensure(value.length);
+            System.arraycopy(value, 0, buf, count, value.length);
+            count += value.length;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
         }
 
         void optional(String value) {

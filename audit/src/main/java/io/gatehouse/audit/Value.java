@@ -111,6 +111,16 @@ public sealed interface Value {
 
     /** An unmodifiable copy sorted by {@link #KEY_ORDER}; rejects null keys/values and malformed keys. */
     static SortedMap<String, Value> sortedCopy(java.util.Map<String, Value> values, String what) {
+        if (values instanceof SortedMap<String, Value> sorted && sorted.comparator() == KEY_ORDER) {
+            // Already in KEY_ORDER (an Event.Builder's map, or a copy made here): copied in one linear pass
+            // (TreeMap's sorted-map constructor) instead of one comparison-driven insert per key.
+            for (java.util.Map.Entry<String, Value> entry : sorted.entrySet()) {
+                String key = Objects.requireNonNull(entry.getKey(), what);
+                Text.requireWellFormed(key, what);
+                Objects.requireNonNull(entry.getValue(), () -> "value of " + what + " '" + key + "'");
+            }
+            return Collections.unmodifiableSortedMap(new TreeMap<>(sorted));
+        }
         TreeMap<String, Value> copy = new TreeMap<>(KEY_ORDER);
         for (java.util.Map.Entry<String, Value> entry : values.entrySet()) {
             String key = Objects.requireNonNull(entry.getKey(), what);

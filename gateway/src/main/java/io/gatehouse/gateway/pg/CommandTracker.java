@@ -33,7 +33,9 @@ import java.util.function.Consumer;
 
 /**
  * Turns one session's frontend messages into {@code command} events and its backend replies into {@code
- * command.result} events. Pure bookkeeping: no I/O; the caller decides when events are appended.
+ * command.result} events (or, on best-effort connections, into the outcome fields of the one {@code command}
+ * event per statement: see the constructor). Pure bookkeeping: no I/O; the caller decides when events are
+ * appended.
  *
  * <p><b>Statements and portals</b> ("Extended Query" in the protocol chapter). Parse creates a statement
  * (the unnamed one is replaced by the next unnamed Parse and destroyed by a simple Query); Bind creates a
@@ -93,6 +95,12 @@ final class CommandTracker {
 
         String sql;
 
+        /**
+         * The command's own event, held until the outcome is known when outcomes are folded into it
+         * (best-effort); null when the command event was returned to be made durable before forwarding.
+         */
+        Event.Builder record;
+
         Command(long number, long startNanos) {
             this.number = number;
             this.startNanos = startNanos;
@@ -123,27 +131,44 @@ final class CommandTracker {
     private final Map<String, RowDescription> descriptionsBySql = new HashMap<>();
 
     private final PreviewLimits preview;
+    private final boolean outcomeInCommand;
 
     private Command copyInProgress;
     private long commands;
 
     /**
-     * {@code results} receives every {@code command.result} event as the outcome becomes known; {@code
-     * preview} caps the rows kept per statement, or is null for no preview (recording content {@code
-     * commands}).
+     * {@code results} receives every outcome event as the outcome becomes known; {@code preview} caps the
+     * rows kept per statement, or is null for no preview (recording content {@code commands}).
+     *
+     * <p>{@code outcomeInCommand} (best-effort connections): each statement is recorded as ONE {@code
+     * command} event, built when it starts and emitted to {@code results} once its outcome is known, with
+     * the outcome's fields ({@code status}, {@code tag}, {@code rows}, {@code sqlstate}, …) inside it;
+     * {@link #onFrontend} then returns no event. Otherwise (fail-closed) {@link #onFrontend} returns the
+     * {@code command} event, to be made durable before the statement is forwarded, and the outcome is a
+     * separate {@code command.result}.
      */
-    CommandTracker(SessionContext session, Clock clock, Consumer<Event> results, PreviewLimits preview) {
+    CommandTracker(
+            SessionContext session,
+            Clock clock,
+            Consumer<Event> results,
+            PreviewLimits preview,
+            boolean outcomeInCommand) {
         this.preview = preview == null || preview.rows() == 0 ? null : preview;
+        this.outcomeInCommand = outcomeInCommand;
         this.session = session;
         this.clock = clock;
         this.results = results;
     }
 
+    /** Commands started so far (the {@code command} numbers handed out). */
     long commands() {
         return commands;
     }
 
-    /** Updates the bookkeeping for a message about to be forwarded; returns its command event, if it is one. */
+    /**
+     * Updates the bookkeeping for a message about to be forwarded; returns its command event if it is one
+     * that must be recorded before forwarding (null with outcomes folded into commands: see the constructor).
+     */
     Event onFrontend(FrontendMessage message) {
         switch (message) {
             case Query query -> {
@@ -210,13 +235,14 @@ final class CommandTracker {
                 }
                 Command command = new Command(++commands, System.nanoTime());
                 pending.add(new Pending(Kind.FUNCTION_CALL, command));
-                return session.event(EventKind.COMMAND, clock)
-                        .field("command", new Value.Int(command.number))
-                        .field("protocol", Value.of("function_call"))
-                        .field("function_oid", new Value.Int(call.functionOid()))
-                        .field("parameters", new Value.List(arguments))
-                        .field("database", Value.of(session.database()))
-                        .build();
+                return recordOrHold(
+                        command,
+                        session.event(EventKind.COMMAND, clock)
+                                .field("command", new Value.Int(command.number))
+                                .field("protocol", Value.of("function_call"))
+                                .field("function_oid", new Value.Int(call.functionOid()))
+                                .field("parameters", new Value.List(arguments))
+                                .field("database", Value.of(session.database())));
             }
             case Describe describe -> pending.add(new Pending(Kind.DESCRIBE, null, describe.kind() + describe.name()));
             case Close close -> {
@@ -390,6 +416,14 @@ final class CommandTracker {
             event.field("parameters", new Value.List(parameters));
             event.field("statement", Value.of(statement));
         }
+        return recordOrHold(command, event);
+    }
+
+    private Event recordOrHold(Command command, Event.Builder event) {
+        if (outcomeInCommand) {
+            command.record = event; // completed and emitted by finish()
+            return null;
+        }
         return event.build();
     }
 
@@ -468,9 +502,11 @@ final class CommandTracker {
 
     private void finish(Pending entry, String status, String note) {
         Command command = entry.command();
-        Event.Builder event = session.event(EventKind.COMMAND_RESULT, clock)
-                .field("command", new Value.Int(command.number))
-                .field("status", Value.of(status))
+        Event.Builder event = command.record != null
+                ? command.record
+                : session.event(EventKind.COMMAND_RESULT, clock).field("command", new Value.Int(command.number));
+        command.record = null; // a command's outcome is recorded once
+        event.field("status", Value.of(status))
                 .field("duration_micros", new Value.Int((System.nanoTime() - command.startNanos) / 1000));
         if (!command.tags.isEmpty()) {
             String last = command.tags.get(command.tags.size() - 1);
@@ -522,10 +558,11 @@ final class CommandTracker {
         if (space < 0) {
             return null;
         }
-        String verb = tag.substring(0, tag.indexOf(' '));
-        if (!List.of("INSERT", "SELECT", "UPDATE", "DELETE", "MERGE", "FETCH", "MOVE", "COPY")
-                .contains(verb)) {
-            return null;
+        switch (tag.substring(0, tag.indexOf(' '))) {
+            case "INSERT", "SELECT", "UPDATE", "DELETE", "MERGE", "FETCH", "MOVE", "COPY" -> {}
+            default -> {
+                return null;
+            }
         }
         try {
             return Long.parseLong(tag.substring(space + 1));

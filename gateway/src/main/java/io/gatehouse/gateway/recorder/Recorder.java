@@ -24,6 +24,23 @@ public interface Recorder {
      */
     void appendBestEffort(Event draft);
 
+    /**
+     * Reserves room in the best-effort backlog for {@code events} events that will be appended later with
+     * {@link #appendReserved}: a best-effort statement records its one event after it ran (with its outcome),
+     * so the room is taken before it is forwarded. Throws {@link RecordingUnavailableException} when the
+     * backlog is full, reserving nothing. The default reserves nothing (and {@link #appendReserved} then may
+     * fail like {@link #appendBestEffort}).
+     */
+    default void reserveBestEffort(int events) {}
+
+    /** Queues a best-effort event whose room was reserved with {@link #reserveBestEffort}. */
+    default void appendReserved(Event draft) {
+        appendBestEffort(draft);
+    }
+
+    /** Gives back reserved room that will not be used. */
+    default void releaseReserved(int events) {}
+
     /** Appends and waits until durable or the deadline passes; the usual way to honour fail-closed. */
     default long appendDurably(Event draft, Duration deadline) {
         CompletableFuture<Long> future = append(draft);

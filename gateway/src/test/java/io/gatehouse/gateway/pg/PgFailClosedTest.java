@@ -112,6 +112,19 @@ class PgFailClosedTest {
             }
             real.appendBestEffort(draft);
         }
+
+        @Override
+        public void reserveBestEffort(int events) {
+            if (full) {
+                throw new io.gatehouse.gateway.recorder.RecordingUnavailableException(
+                        "the best-effort backlog is full (test); refusing rather than losing records");
+            }
+        }
+
+        @Override
+        public void appendReserved(Event draft) {
+            real.appendBestEffort(draft); // its room was reserved while there was some: never refused
+        }
     }
 
     @Test

@@ -242,4 +242,44 @@ class LogWriterTest {
         log.down = false;
         writer.close();
     }
+
+    @Test
+    void reservedRoomIsHeldUntilUsedAndAReservationBeyondTheBacklogIsRefused() {
+        LogWriter writer = writer(8);
+        log.down = true;
+        writer.reserveBestEffort(6);
+        assertThatThrownBy(() -> writer.reserveBestEffort(3))
+                .isInstanceOf(RecordingUnavailableException.class)
+                .hasMessageContaining("backlog is full");
+        assertThatThrownBy(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        writer.appendBestEffort(event("other-" + i));
+                    }
+                })
+                .as("only 2 of 8 are left for anyone else")
+                .isInstanceOf(RecordingUnavailableException.class);
+        for (int i = 0; i < 6; i++) {
+            writer.appendReserved(event("reserved-" + i)); // never refused: its room was taken before
+        }
+        writer.releaseReserved(0);
+        log.down = false;
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.backlog() == 0);
+        List<String> payloads = store.log().read(ORIGIN, 0, 100).stream()
+                .map(e -> ((Value.Str) TestEvents.decode(e.entry()).field("sql")).value())
+                .toList();
+        assertThat(payloads)
+                .containsExactly(
+                        "other-0",
+                        "other-1",
+                        "reserved-0",
+                        "reserved-1",
+                        "reserved-2",
+                        "reserved-3",
+                        "reserved-4",
+                        "reserved-5");
+        writer.reserveBestEffort(8);
+        writer.releaseReserved(8);
+        assertThat(writer.backlog()).isZero();
+        writer.close();
+    }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ final class SqliteDatabase implements Database {
 
     private final Path file;
     private final Connection writer;
+    /** The writer's transaction control, prepared once (guarded by {@link #writeLock}). */
+    private PreparedStatement begin;
+
+    private PreparedStatement commit;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders;
@@ -103,36 +108,40 @@ final class SqliteDatabase implements Database {
 
     private <T> T write(SqlWork<T> work, boolean derived) {
         writeLock.lock();
-        try (Statement control = writer.createStatement()) {
+        try {
+            if (begin == null) {
+                begin = writer.prepareStatement("BEGIN IMMEDIATE");
+                commit = writer.prepareStatement("COMMIT");
+            }
             if (derived) {
-                control.execute("PRAGMA synchronous=NORMAL");
+                try (Statement pragma = writer.createStatement()) {
+                    pragma.execute("PRAGMA synchronous=NORMAL");
+                }
             }
             try {
-                return transaction(control, work);
+                begin.execute();
+                boolean committed = false;
+                try {
+                    T result = work.run(writer);
+                    commit.execute();
+                    committed = true;
+                    return result;
+                } finally {
+                    if (!committed) {
+                        rollbackQuietly(writer);
+                    }
+                }
             } finally {
                 if (derived) {
-                    control.execute("PRAGMA synchronous=FULL");
+                    try (Statement pragma = writer.createStatement()) {
+                        pragma.execute("PRAGMA synchronous=FULL");
+                    }
                 }
             }
         } catch (SQLException e) {
             throw translate(file, e);
         } finally {
             writeLock.unlock();
-        }
-    }
-
-    private <T> T transaction(Statement control, SqlWork<T> work) throws SQLException {
-        control.execute("BEGIN IMMEDIATE");
-        boolean committed = false;
-        try {
-            T result = work.run(writer);
-            control.execute("COMMIT");
-            committed = true;
-            return result;
-        } finally {
-            if (!committed) {
-                rollbackQuietly(control);
-            }
         }
     }
 
@@ -240,8 +249,8 @@ final class SqliteDatabase implements Database {
         }
     }
 
-    private static void rollbackQuietly(Statement control) {
-        try {
+    private static void rollbackQuietly(Connection writer) {
+        try (Statement control = writer.createStatement()) {
             control.execute("ROLLBACK");
         } catch (SQLException e) {
             // SQLite may already have rolled back (e.g. after SQLITE_FULL); the original error matters.

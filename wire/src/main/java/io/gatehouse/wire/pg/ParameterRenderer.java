@@ -49,6 +49,13 @@ public final class ParameterRenderer {
     }
 
     private static String utf8(byte[] value) {
+        int i = 0;
+        while (i < value.length && value[i] >= 0) {
+            i++;
+        }
+        if (i == value.length) { // all ASCII: valid UTF-8 as it is, no decoder needed
+            return new String(value, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()
