@@ -112,9 +112,14 @@ class GatewayProcessTest {
         assertThat(verify.exitCode()).as(verify.out()).isZero();
     }
 
+    /** The API's port, once the gateway has started every listener (the PostgreSQL one is the last). */
     private static int awaitPort(List<String> err) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
+            if (err.stream().noneMatch(l -> l.contains("PostgreSQL listening on"))) {
+                Thread.sleep(100);
+                continue;
+            }
             for (String line : err) {
                 Matcher m = LISTENING.matcher(line);
                 if (m.find()) {
