@@ -82,7 +82,8 @@ public final class ApiServer implements AutoCloseable {
                     new AdminRoutes(admin, store, context, clock).register(r);
                     new ConnectorRoutes(admin, connectors, context).register(r);
                     new AuditRoutes(store.log(), writer, verifierKey, context).register(r);
-                    new SessionRoutes(store.sessions(), store.log(), integrity, context).register(r);
+                    new SessionRoutes(store.sessions(), store.log(), store.identities(), integrity, context)
+                            .register(r);
                     new WebSignIn(context, admin).register(r);
                     new WebUi().register(r);
                     r.any((req, res) -> Problems.send(

@@ -2,10 +2,16 @@ package io.gatehouse.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.audit.Event;
+import io.gatehouse.audit.EventCodec;
+import io.gatehouse.audit.EventKind;
+import io.gatehouse.audit.MalformedRecordException;
+import io.gatehouse.audit.Value;
 import io.gatehouse.gateway.admin.Actor;
 import io.gatehouse.gateway.admin.ForbiddenException;
 import io.gatehouse.gateway.admin.InvalidRequestException;
 import io.gatehouse.store.CommandRecord;
+import io.gatehouse.store.IdentityRepository;
 import io.gatehouse.store.LogEntry;
 import io.gatehouse.store.LogRepository;
 import io.gatehouse.store.NotFoundException;
@@ -33,8 +39,15 @@ final class SessionRoutes {
     private final LogRepository log;
     private final Integrity integrity;
     private final RequestContext context;
+    private final IdentityRepository identities;
 
-    SessionRoutes(SessionRepository sessions, LogRepository log, Integrity integrity, RequestContext context) {
+    SessionRoutes(
+            SessionRepository sessions,
+            LogRepository log,
+            IdentityRepository identities,
+            Integrity integrity,
+            RequestContext context) {
+        this.identities = identities;
         this.sessions = sessions;
         this.log = log;
         this.integrity = integrity;
@@ -46,6 +59,7 @@ final class SessionRoutes {
         r.get("/api/v1/sessions/{id}", (req, res) -> {
             SessionRecord session = readable(req);
             ObjectNode n = SessionJson.of(session, integrity.latest(session.origin()));
+            details(session, n);
             // events=false: the facts and integrity only, for a page that polls the badge of a long session
             if (!query(req, "events").orElse("true").equals("false")) {
                 n.set("events", events(session, -1));
@@ -130,6 +144,34 @@ final class SessionRoutes {
         List<CommandRecord> commands = sessions.timeline(
                 connection, since == null ? 0 : since, until == null ? Long.MAX_VALUE : until, cursor, limit);
         return new TimelineJson(log, integrity).page(commands, limit);
+    }
+
+    /**
+     * What the index does not keep but a reviewer of one session wants: the identity's kind (agent or human,
+     * as it is now) and the connector the session went through (recorded in its {@code session.start}).
+     */
+    private void details(SessionRecord session, ObjectNode n) {
+        n.put(
+                "identityKind",
+                session.identity() == null
+                        ? null
+                        : identities
+                                .byName(session.identity())
+                                .map(i -> i.kind().wireName())
+                                .orElse(null));
+        String connector = null;
+        for (LogEntry e : log.bySession(session.origin(), session.session())) {
+            try {
+                Event event = EventCodec.decode(e.entry());
+                if (event.kind() == EventKind.SESSION_START && event.field("connector") instanceof Value.Str c) {
+                    connector = c.value();
+                }
+            } catch (MalformedRecordException ignored) {
+                // shown as damaged in the events; audit verify names it
+            }
+            break; // session.start is a session's first event
+        }
+        n.put("connector", connector);
     }
 
     private ArrayNode events(SessionRecord session, long after) {

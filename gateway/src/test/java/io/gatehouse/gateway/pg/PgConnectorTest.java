@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
+import io.gatehouse.gateway.testing.TestGateway;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,6 +46,15 @@ class PgConnectorTest {
             });
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> !pg.gateway.gateway().connectors().isOnline(PgFixture.CONNECTOR));
+            String session = pg.events(EventKind.SESSION_START).get(0).session();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                TestGateway.Response detail =
+                        pg.gateway.get("/api/v1/sessions/" + session + "?events=false", pg.gateway.adminToken());
+                assertThat(detail.status()).as(detail.text()).isEqualTo(200);
+                assertThat(detail.body().get("connector").asText()).isEqualTo(PgFixture.CONNECTOR);
+                assertThat(detail.body().get("identityKind").asText()).isEqualTo("agent");
+                assertThat(detail.body().get("status").asText()).isEqualTo("closed");
+            });
 
             long start = System.nanoTime();
             assertThatThrownBy(() -> pg.connect("devin", pg.token))
