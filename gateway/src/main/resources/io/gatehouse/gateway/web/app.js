@@ -438,15 +438,28 @@ const DURABILITY = {
   'best-effort': 'best-effort: commands run at once; records are written right after',
 };
 
+/** A remote connector's name with its live state (admins and auditors may read connector states). */
+function connectorCell(name, state) {
+  if (!state) return name;
+  const since = state.lastSeen ? ` (last seen ${state.lastSeen})` : ' (never seen)';
+  return h('span', {}, name, ' ', state.state === 'online'
+    ? badge('ok', 'online')
+    : h('span', { title: 'New sessions on this connection fail until the connector reconnects' + since }, badge('error', 'offline')));
+}
+
 async function connectionsPage() {
   const list = await api('/api/v1/connections');
+  const connectors = {};
+  if (me.role === 'admin' || me.role === 'auditor') {
+    for (const k of await api('/api/v1/connectors')) connectors[k.name] = k;
+  }
   page('Connections', h('table', { id: 'connections' },
     h('thead', {}, h('tr', {}, ['Name', 'Type', 'Target', 'Connector', 'Recording', 'Durability', 'TLS to target', 'Review'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, list.map((c) => h('tr', {},
       h('td', {}, h('strong', {}, c.name)),
       h('td', {}, c.type),
       h('td', {}, h('code', {}, c.target)),
-      h('td', {}, c.connector === 'built-in' ? 'built-in (the gateway connects itself)' : c.connector),
+      h('td', {}, c.connector === 'built-in' ? 'built-in (the gateway connects itself)' : connectorCell(c.connector, connectors[c.connector])),
       h('td', {}, CONTENT[c.recording.content] || c.recording.content),
       h('td', {}, DURABILITY[c.recording.durability] || c.recording.durability),
       h('td', {}, c.upstreamTls),

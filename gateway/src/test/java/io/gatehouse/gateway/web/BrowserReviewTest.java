@@ -83,6 +83,11 @@ class BrowserReviewTest {
                         "username", "postgres",
                         "database", database.name(),
                         "recording", "full")));
+        created(gw.post("/api/v1/connectors", gw.adminToken(), Map.of("name", "pg-net")));
+        created(gw.post(
+                "/api/v1/connections",
+                gw.adminToken(),
+                Map.of("name", "pg-remote", "type", "postgres", "target", "127.0.0.1:1", "connector", "pg-net")));
         for (String identity : List.of("devin", "max")) {
             created(gw.post("/api/v1/grants", gw.adminToken(), Map.of("identity", identity, "connection", "pg-prod")));
         }
@@ -287,6 +292,8 @@ class BrowserReviewTest {
         until.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.id("connections"), "a command reaches the database only after its record is durable"));
         assertThat(browser.findElement(By.id("connections")).getText()).contains("pg-prod", "built-in");
+        // A connection through a connector that never came online shows it plainly.
+        assertThat(browser.findElement(By.id("connections")).getText()).contains("pg-remote", "pg-net offline");
         signOut();
     }
 
