@@ -9,12 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SqliteStoreTest extends StoreContractTest {
     @TempDir
@@ -78,6 +83,103 @@ class SqliteStoreTest extends StoreContractTest {
             assertThat(store.log().origins()).doesNotContain("uncommitted");
             statement.execute("ROLLBACK");
         }
+    }
+
+    private Path indexFile() {
+        return settings.sqliteFile().resolveSibling(settings.sqliteFile().getFileName() + ".index");
+    }
+
+    private Connection rawIndexConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + indexFile());
+    }
+
+    @Test
+    void theSessionsIndexIsAFileOfItsOwnNextToTheStore() throws SQLException {
+        appendAndIndexTwoSessions();
+
+        try (Connection connection = rawConnection();
+                Statement statement = connection.createStatement();
+                ResultSet tables = statement.executeQuery("SELECT count(*) FROM sqlite_schema"
+                        + " WHERE name IN ('sessions', 'session_commands', 'session_index_state')")) {
+            tables.next();
+            assertThat(tables.getInt(1)).as("no index tables in the store file").isZero();
+        }
+        try (Connection index = rawIndexConnection();
+                Statement statement = index.createStatement();
+                ResultSet sessions = statement.executeQuery("SELECT session FROM sessions ORDER BY id")) {
+            assertThat(sessions.next()).isTrue();
+            assertThat(sessions.getString(1)).isEqualTo("s1");
+        }
+    }
+
+    /** The reason for the file of its own: an index transaction holds the index's write lock, not the log's. */
+    @Test
+    void anIndexTransactionDoesNotHoldUpTheLog() throws SQLException {
+        store.log().createIfAbsent(ORIGIN);
+        List<LogEntry> entries = twoSessions().range(0, 9);
+        try (Connection index = rawIndexConnection();
+                Statement statement = index.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            statement.execute("DELETE FROM sessions");
+
+            // with the index in the store's file, this append would wait for the lock and fail after 5 s
+            store.log().append(ORIGIN, entries, List.of());
+            assertThat(store.log().size(ORIGIN)).isEqualTo(9);
+            statement.execute("ROLLBACK");
+        }
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "old-version"})
+    void anUnreadableOrOtherVersionIndexFileIsReplacedAndRebuiltFromTheLog(String damage) throws Exception {
+        appendAndIndexTwoSessions();
+        List<SessionRecord> before = store.sessions().list(SessionQuery.all(10));
+        store.close();
+        if (damage.equals("garbage")) {
+            Files.deleteIfExists(indexFile().resolveSibling(indexFile().getFileName() + "-wal"));
+            Files.deleteIfExists(indexFile().resolveSibling(indexFile().getFileName() + "-shm"));
+            Files.writeString(indexFile(), "not an index ".repeat(500));
+        } else {
+            try (Connection index = rawIndexConnection();
+                    Statement statement = index.createStatement()) {
+                statement.execute("PRAGMA user_version = 99");
+            }
+        }
+
+        store = Store.open(settings, clock);
+        assertThat(store.sessionIndexer().indexedUpTo(ORIGIN))
+                .as("a fresh index")
+                .isZero();
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
+        assertThat(store.sessions().list(SessionQuery.all(10)))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("id")
+                .isEqualTo(before);
+        assertThat(store.log().size(ORIGIN)).as("the log untouched").isEqualTo(9);
+    }
+
+    /** A store of the previous schema (V5: the index inside the store file) moves its index out on upgrade. */
+    @Test
+    void aStoreWithItsIndexInsideIsUpgradedToTheIndexFile() throws SQLException {
+        store.close();
+        settings = newStoreSettings();
+        Flyway.configure(getClass().getClassLoader())
+                .dataSource(settings.url(), null, null)
+                .locations("classpath:db/migration/sqlite")
+                .target("5")
+                .load()
+                .migrate();
+        try (Connection connection = rawConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO logs (origin, size, created_at) VALUES ('" + ORIGIN + "', 0, 0)");
+            statement.execute("INSERT INTO session_index_state (log_id, indexed_upto) SELECT id, 0 FROM logs");
+        }
+
+        store = Store.open(settings, clock);
+        store.log().append(ORIGIN, twoSessions().range(0, 9), List.of());
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
+        assertThat(sessionIds(SessionQuery.all(10))).containsExactly("s2", "s1");
+        assertThat(Files.exists(indexFile())).isTrue();
     }
 
     @Test

@@ -127,7 +127,7 @@ abstract class StoreContractTest {
         assertThatThrownBy(() -> Store.open(settings, clock))
                 .isInstanceOf(StoreVersionException.class)
                 .hasMessageStartingWith(
-                        "store schema version 7 is newer than this gatehouse supports (5); upgrade gatehouse");
+                        "store schema version 7 is newer than this gatehouse supports (6); upgrade gatehouse");
 
         try (Connection connection = rawConnection();
                 Statement statement = connection.createStatement();
@@ -135,8 +135,8 @@ abstract class StoreContractTest {
                         statement.executeQuery("SELECT count(*), max(installed_rank) FROM flyway_schema_history")) {
             history.next();
             assertThat(history.getLong(1))
-                    .as("history rows: V1, V3, V4, V5 and the future one, nothing added")
-                    .isEqualTo(5);
+                    .as("history rows: V1, V3, V4, V5, V6 and the future one, nothing added")
+                    .isEqualTo(6);
             assertThat(history.getInt(2)).isEqualTo(7);
         }
         store = Store.open(newStoreSettings(), clock); // for @AfterEach
@@ -1197,6 +1197,54 @@ abstract class StoreContractTest {
         assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
         assertThat(store.sessions().find("s1").orElseThrow().commands()).isEqualTo(1);
         assertThat(store.sessions().find("s2")).isPresent();
+    }
+
+    /**
+     * Text search answers alike whether the text is common (more matching commands than the embedded store's
+     * trigram probe takes, 2,000: sessions are walked newest first) or rare (sessions are picked from the
+     * trigram index's matches), shorter than a trigram, or holding quotes and wildcards.
+     */
+    @Test
+    void textSearchFindsRareAndCommonTextsAlike() {
+        Recorded recorded = new Recorded()
+                .start("rare-old", "devin", "pg-prod")
+                .command("rare-old", "devin", "pg-prod", 1, "UPDATE \"Quoted\" SET note = 'Needle' WHERE 50% = 1");
+        for (int s = 0; s < 300; s++) {
+            String session = "common-" + s;
+            recorded.start(session, "agent-" + (s % 3), "pg-prod");
+            for (int c = 1; c <= 8; c++) {
+                recorded.command(
+                        session, "agent-" + (s % 3), "pg-prod", c, "select common_word from t where id = " + c);
+            }
+        }
+        recorded.start("rare-new", "max", "pg-dev").command("rare-new", "max", "pg-dev", 1, "select 'a NEEDLE'");
+        List<LogEntry> entries = recorded.range(0, recorded.entries.size());
+        store.log().createIfAbsent(ORIGIN);
+        store.log().append(ORIGIN, entries, List.of());
+        assertThat(store.sessionIndexer().catchUp()).isEqualTo(entries.size());
+
+        assertThat(sessionIds(textQuery("needle", null, 10)))
+                .as("rare, case-insensitive, newest first")
+                .containsExactly("rare-new", "rare-old");
+        assertThat(sessionIds(textQuery("needle", "devin", 10))).containsExactly("rare-old");
+        assertThat(sessionIds(textQuery("\"quoted\"", null, 10)))
+                .as("quotes are literal")
+                .containsExactly("rare-old");
+        assertThat(sessionIds(textQuery("50% =", null, 10)))
+                .as("LIKE wildcards are literal")
+                .containsExactly("rare-old");
+        assertThat(sessionIds(textQuery("ne", null, 3)))
+                .as("shorter than a trigram")
+                .containsExactly("rare-new", "rare-old");
+        assertThat(sessionIds(textQuery("COMMON_WORD", null, 3)))
+                .as("2,400 matching commands: the newest sessions that hold the text")
+                .containsExactly("common-299", "common-298", "common-297");
+        assertThat(sessionIds(textQuery("common_word", "agent-0", 2))).containsExactly("common-297", "common-294");
+        assertThat(sessionIds(textQuery("no such text anywhere", null, 10))).isEmpty();
+    }
+
+    private static SessionQuery textQuery(String text, String identity, int limit) {
+        return new SessionQuery(identity, null, null, null, null, null, text, null, limit);
     }
 
     @Test

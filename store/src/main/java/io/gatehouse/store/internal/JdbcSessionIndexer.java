@@ -121,6 +121,9 @@ final class JdbcSessionIndexer implements SessionIndexer {
     public void rebuild() {
         database.writeDerived(sql -> {
             try (Statement statement = sql.createStatement()) {
+                if (database.dialect().equals("sqlite")) {
+                    statement.executeUpdate("DELETE FROM command_text"); // the index file's text index
+                }
                 statement.executeUpdate("DELETE FROM session_commands");
                 statement.executeUpdate("DELETE FROM sessions");
                 statement.executeUpdate("DELETE FROM session_index_state");

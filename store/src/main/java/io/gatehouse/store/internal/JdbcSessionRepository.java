@@ -4,6 +4,7 @@ import io.gatehouse.store.CommandRecord;
 import io.gatehouse.store.SessionQuery;
 import io.gatehouse.store.SessionRecord;
 import io.gatehouse.store.SessionRepository;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,16 +14,36 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Reads of the sessions index that {@link SessionIndex} maintains; every filter is served by an index. */
+/**
+ * Reads of the sessions index that {@link JdbcSessionIndexer} maintains; every filter is served by an index.
+ *
+ * <p>Text search ({@link SessionQuery#text()}) has two plans, picked per query. Walking the sessions newest
+ * first and testing each one's commands with {@code LIKE} finds a page quickly when the text is common, but
+ * reads every command when it is rare or absent. On SQLite, the index file's trigram index ({@code
+ * command_text}) finds the commands holding a text of three or more characters directly; a bounded probe of
+ * it decides: at most {@link #TEXT_PROBE} matching commands → sessions are picked from those matches, more →
+ * the walk (which then finds its page among the first sessions it reads). PostgreSQL always walks.
+ */
 final class JdbcSessionRepository implements SessionRepository {
+    /** Matching commands up to which a text search starts from the trigram index instead of walking. */
+    static final int TEXT_PROBE = 2000;
+
+    private static final int TRIGRAM = 3;
     private static final String SESSION_COLUMNS = "s.id, l.origin, s.session, s.identity, s.connection, s.type,"
             + " s.client, s.application, s.token, s.started_micros, s.ended_micros, s.status, s.end_reason,"
             + " s.events, s.commands, s.errors, s.first_idx, s.last_idx FROM sessions s JOIN logs l ON l.id = s.log_id";
 
     private final Database database;
+    private final int textProbe;
 
     JdbcSessionRepository(Database database) {
+        this(database, TEXT_PROBE);
+    }
+
+    /** {@code textProbe}: see {@link #TEXT_PROBE}; tests lower it to reach both plans with little data. */
+    JdbcSessionRepository(Database database, int textProbe) {
         this.database = database;
+        this.textProbe = textProbe;
     }
 
     @Override
@@ -37,18 +58,49 @@ final class JdbcSessionRepository implements SessionRepository {
         condition(where, args, " AND s.id < ?", query.beforeId());
         condition(where, args, " AND s.started_micros <= ?", query.untilMicros());
         condition(where, args, " AND (s.ended_micros IS NULL OR s.ended_micros >= ?)", query.sinceMicros());
-        if (query.text() != null && !query.text().isEmpty()) {
-            where.append(" AND EXISTS (SELECT 1 FROM session_commands c WHERE c.log_id = s.log_id"
-                    + " AND c.session = s.session AND LOWER(c.text) LIKE ? ESCAPE '\\')");
-            args.add("%" + likeEscape(query.text().toLowerCase(Locale.ROOT)) + "%");
-        }
-        String select = "SELECT " + SESSION_COLUMNS + where + " ORDER BY s.id DESC LIMIT " + query.limit();
+        String text = query.text() == null || query.text().isEmpty() ? null : query.text();
         return database.read(sql -> {
+            StringBuilder filtered = new StringBuilder(where);
+            List<Object> filteredArgs = new ArrayList<>(args);
+            if (text != null) {
+                if (rareInTextIndex(sql, text)) {
+                    filtered.append(" AND s.id IN (SELECT t.id FROM command_text f"
+                            + " JOIN session_commands c ON c.id = f.rowid"
+                            + " JOIN sessions t ON t.log_id = c.log_id AND t.session = c.session"
+                            + " WHERE command_text MATCH ?)");
+                    filteredArgs.add(phrase(text));
+                } else {
+                    filtered.append(" AND EXISTS (SELECT 1 FROM session_commands c WHERE c.log_id = s.log_id"
+                            + " AND c.session = s.session AND LOWER(c.text) LIKE ? ESCAPE '\\')");
+                    filteredArgs.add("%" + likeEscape(text.toLowerCase(Locale.ROOT)) + "%");
+                }
+            }
+            String select = "SELECT " + SESSION_COLUMNS + filtered + " ORDER BY s.id DESC LIMIT " + query.limit();
             try (PreparedStatement statement = sql.prepareStatement(select)) {
-                bind(statement, args);
+                bind(statement, filteredArgs);
                 return sessions(statement);
             }
         });
+    }
+
+    /** True when the trigram index exists here, can answer this text and holds at most textProbe matches. */
+    private boolean rareInTextIndex(Connection sql, String text) throws SQLException {
+        if (!database.dialect().equals("sqlite") || text.codePointCount(0, text.length()) < TRIGRAM) {
+            return false; // a trigram index cannot look up fewer than three characters
+        }
+        try (PreparedStatement probe = sql.prepareStatement(
+                "SELECT count(*) FROM (SELECT 1 FROM command_text WHERE command_text MATCH ? LIMIT ?)")) {
+            probe.setString(1, phrase(text));
+            probe.setInt(2, textProbe + 1);
+            try (ResultSet row = probe.executeQuery()) {
+                return row.next() && row.getInt(1) <= textProbe;
+            }
+        }
+    }
+
+    /** An FTS5 string (https://sqlite.org/fts5.html#fts5_strings): with the trigram tokenizer, a substring. */
+    private static String phrase(String text) {
+        return '"' + text.replace("\"", "\"\"") + '"';
     }
 
     @Override

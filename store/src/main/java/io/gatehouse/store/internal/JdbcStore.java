@@ -14,9 +14,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
 
-/** The store over either dialect: the repositories share one {@link Database}. */
+/**
+ * The store over either dialect. The repositories share one {@link Database}, except the sessions index: on
+ * SQLite it is a file of its own with its own write lock (see {@code db/index/sqlite-sessions-index.sql}), on
+ * PostgreSQL the same database (row locks, so the index does not hold up the log).
+ */
 final class JdbcStore implements Store {
     private final Database database;
+    private final Database index;
     private final IdentityRepository identities;
     private final TokenRepository tokens;
     private final ConnectionRepository connections;
@@ -26,8 +31,9 @@ final class JdbcStore implements Store {
     private final SessionRepository sessions;
     private final SessionIndexer sessionIndexer;
 
-    JdbcStore(Database database, Clock clock) {
+    JdbcStore(Database database, Database index, Clock clock) {
         this.database = database;
+        this.index = index;
         // Stored times have microsecond precision; stamping at that precision keeps returned records
         // equal to what a later read gives back.
         Supplier<Instant> now = () -> clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -37,8 +43,8 @@ final class JdbcStore implements Store {
         this.grants = new JdbcGrantRepository(database, now);
         this.log = new JdbcLogRepository(database, now);
         this.connectors = new JdbcConnectorRepository(database, now);
-        this.sessions = new JdbcSessionRepository(database);
-        this.sessionIndexer = new JdbcSessionIndexer(database, log);
+        this.sessions = new JdbcSessionRepository(index);
+        this.sessionIndexer = new JdbcSessionIndexer(index, log);
     }
 
     @Override
@@ -88,11 +94,15 @@ final class JdbcStore implements Store {
 
     @Override
     public boolean healthy() {
+        // The recorder's store; the sessions index only serves reading back and rebuilds itself.
         return database.healthy();
     }
 
     @Override
     public void close() {
+        if (index != database) {
+            index.close();
+        }
         database.close();
     }
 }

@@ -3,6 +3,8 @@ package io.gatehouse.store.internal;
 import io.gatehouse.store.StoreCorruptException;
 import io.gatehouse.store.StoreException;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +18,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
@@ -34,9 +38,15 @@ import org.sqlite.SQLiteException;
  * the gateway's fail-closed promise depends on that.
  */
 final class SqliteDatabase implements Database {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
     private final Path file;
+    /** Names the file in errors: "store" or "sessions index". */
+    private final String role;
+    /** The sessions index file: every commit is {@code synchronous=NORMAL} (derived data). */
+    private final boolean derivedOnly;
+
     private final Connection writer;
     /** The writer's transaction control, prepared once (guarded by {@link #writeLock}). */
     private PreparedStatement begin;
@@ -46,8 +56,10 @@ final class SqliteDatabase implements Database {
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders;
 
-    private SqliteDatabase(Path file, Connection writer, List<Connection> readers) {
+    private SqliteDatabase(Path file, String role, boolean derivedOnly, Connection writer, List<Connection> readers) {
         this.file = file;
+        this.role = role;
+        this.derivedOnly = derivedOnly;
         this.writer = writer;
         this.allReaders = List.copyOf(readers);
         this.readers = new ArrayBlockingQueue<>(readers.size(), false, readers);
@@ -66,11 +78,78 @@ final class SqliteDatabase implements Database {
             for (int i = 0; i < readerCount; i++) {
                 readers.add(connectReader(file));
             }
-            return new SqliteDatabase(file, writer, readers);
+            return new SqliteDatabase(file, "store", false, writer, readers);
         } catch (RuntimeException e) {
             readers.forEach(SqliteDatabase::closeQuietly);
             closeQuietly(writer);
             throw e;
+        }
+    }
+
+    /**
+     * Opens the sessions index: its own file, with the store's file attached read-only to every connection as
+     * schema {@code log}, so the index's queries can join the store's {@code logs} while its transactions lock
+     * only the index file (an attached database is locked only when it is written, and this one cannot be).
+     * An index file of another schema version, or one that is not readable, is deleted and created afresh: it
+     * is derived data that the indexer rebuilds from the log.
+     */
+    static SqliteDatabase openIndex(Path indexFile, Path storeFile, int readerCount) {
+        createParentDirectory(indexFile);
+        try {
+            return openIndexOnce(indexFile, storeFile, readerCount);
+        } catch (SqliteIndexSchema.StaleIndexException | StoreCorruptException e) {
+            LOG.warn(
+                    "sessions index {}: {}; deleting it, the index is rebuilt from the log", indexFile, e.getMessage());
+            deleteWithJournal(indexFile);
+            return openIndexOnce(indexFile, storeFile, readerCount);
+        }
+    }
+
+    private static SqliteDatabase openIndexOnce(Path indexFile, Path storeFile, int readerCount) {
+        Connection writer = connect(indexFile, indexWriterConfig(), "sessions index");
+        List<Connection> readers = new ArrayList<>();
+        try {
+            SqliteIndexSchema.ensure(writer);
+            attachStore(writer, indexFile, storeFile);
+            for (int i = 0; i < readerCount; i++) {
+                Connection reader = connectReader(indexFile, "sessions index");
+                readers.add(reader);
+                attachStore(reader, indexFile, storeFile);
+            }
+            return new SqliteDatabase(indexFile, "sessions index", true, writer, readers);
+        } catch (SQLException e) {
+            readers.forEach(SqliteDatabase::closeQuietly);
+            closeQuietly(writer);
+            throw translate(indexFile, "sessions index", e);
+        } catch (RuntimeException e) {
+            readers.forEach(SqliteDatabase::closeQuietly);
+            closeQuietly(writer);
+            throw e;
+        }
+    }
+
+    /** A URI with {@code mode=ro} (https://sqlite.org/uri.html): this connection can never write the store. */
+    private static void attachStore(Connection connection, Path indexFile, Path storeFile) throws SQLException {
+        String uri;
+        try {
+            uri = new URI("file", null, storeFile.toAbsolutePath().toString(), "mode=ro", null).toASCIIString();
+        } catch (URISyntaxException e) {
+            throw new StoreException("sessions index " + indexFile + ": cannot name the store file " + storeFile, e);
+        }
+        try (PreparedStatement attach = connection.prepareStatement("ATTACH DATABASE ? AS log")) {
+            attach.setString(1, uri);
+            attach.execute();
+        }
+    }
+
+    private static void deleteWithJournal(Path file) {
+        for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+            Path path = file.resolveSibling(file.getFileName() + suffix);
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new StoreException("cannot delete the stale sessions index " + path + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -85,7 +164,7 @@ final class SqliteDatabase implements Database {
         try {
             return work.run(reader);
         } catch (SQLException e) {
-            throw translate(file, e);
+            throw translate(file, role, e);
         } finally {
             readers.add(reader);
         }
@@ -113,7 +192,8 @@ final class SqliteDatabase implements Database {
                 begin = writer.prepareStatement("BEGIN IMMEDIATE");
                 commit = writer.prepareStatement("COMMIT");
             }
-            if (derived) {
+            boolean switchSync = derived && !derivedOnly;
+            if (switchSync) {
                 try (Statement pragma = writer.createStatement()) {
                     pragma.execute("PRAGMA synchronous=NORMAL");
                 }
@@ -132,14 +212,14 @@ final class SqliteDatabase implements Database {
                     }
                 }
             } finally {
-                if (derived) {
+                if (switchSync) {
                     try (Statement pragma = writer.createStatement()) {
                         pragma.execute("PRAGMA synchronous=FULL");
                     }
                 }
             }
         } catch (SQLException e) {
-            throw translate(file, e);
+            throw translate(file, role, e);
         } finally {
             writeLock.unlock();
         }
@@ -170,13 +250,17 @@ final class SqliteDatabase implements Database {
      * fixes; everything else (busy, I/O, constraint) is an ordinary failure.
      */
     static StoreException translate(Path file, SQLException e) {
+        return translate(file, "store", e);
+    }
+
+    private static StoreException translate(Path file, String role, SQLException e) {
         if (e instanceof SQLiteException sqlite
                 && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_NOTADB
                         || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CORRUPT)) {
             return new StoreCorruptException(
-                    "store at " + file + " is not a Gatehouse store or is corrupt: " + e.getMessage(), e);
+                    role + " at " + file + " is not a Gatehouse " + role + " or is corrupt: " + e.getMessage(), e);
         }
-        return new StoreException("store at " + file + ": " + e.getMessage(), e);
+        return new StoreException(role + " at " + file + ": " + e.getMessage(), e);
     }
 
     private static boolean probe(Connection connection) throws SQLException {
@@ -214,23 +298,44 @@ final class SqliteDatabase implements Database {
         return config;
     }
 
+    /**
+     * The index's writer: WAL and {@code synchronous=NORMAL} for every commit (no fsync per commit; the index is
+     * rebuilt from the log if a power loss takes its last transactions), and a smaller page cache than the
+     * store's.
+     */
+    private static SQLiteConfig indexWriterConfig() {
+        SQLiteConfig config = commonConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setCacheSize(-32768);
+        return config;
+    }
+
     /** A reader that tried to write would contend with the writer; query_only makes that a plain error. */
     private static Connection connectReader(Path file) {
-        Connection reader = connect(file, commonConfig());
+        return connectReader(file, "store");
+    }
+
+    private static Connection connectReader(Path file, String role) {
+        Connection reader = connect(file, commonConfig(), role);
         try (Statement statement = reader.createStatement()) {
             statement.execute("PRAGMA query_only = ON");
             return reader;
         } catch (SQLException e) {
             closeQuietly(reader);
-            throw translate(file, e);
+            throw translate(file, role, e);
         }
     }
 
     private static Connection connect(Path file, SQLiteConfig config) {
+        return connect(file, config, "store");
+    }
+
+    private static Connection connect(Path file, SQLiteConfig config, String role) {
         try {
             return config.createConnection(url(file));
         } catch (SQLException e) {
-            throw translate(file, e);
+            throw translate(file, role, e);
         }
     }
 

@@ -23,6 +23,13 @@ public final class StoreOpener {
                     settings.poolSize(),
                     dataSource ->
                             Migrations.migrate(dataSource, "sqlite", location, e -> SqliteDatabase.translate(file, e)));
+            try {
+                Database index = SqliteDatabase.openIndex(indexFile(file), file, settings.poolSize());
+                return new JdbcStore(database, index, clock);
+            } catch (RuntimeException e) {
+                database.close();
+                throw e;
+            }
         } else {
             String location = settings.displayUrl();
             database = PostgresDatabase.open(
@@ -33,6 +40,14 @@ public final class StoreOpener {
                             location,
                             e -> new StoreException("store at " + location + ": " + e.getMessage(), e)));
         }
-        return new JdbcStore(database, clock);
+        return new JdbcStore(database, database, clock);
+    }
+
+    /**
+     * The embedded store's sessions index lives next to the store file, as {@code <store file>.index} (with its
+     * own {@code -wal} and {@code -shm}); see {@code db/index/sqlite-sessions-index.sql}.
+     */
+    public static Path indexFile(Path storeFile) {
+        return storeFile.resolveSibling(storeFile.getFileName() + ".index");
     }
 }
