@@ -392,7 +392,7 @@ public final class PgBench {
         }
     }
 
-    private static GatewayConfig gatewayConfig(Path data, String recorderQueue) {
+    static GatewayConfig gatewayConfig(Path data, String recorderQueue) {
         Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
         flags.put(ConfigKey.DATA, data.toString());
         flags.put(ConfigKey.API_PORT, "0");
@@ -618,7 +618,7 @@ public final class PgBench {
         }
     }
 
-    private static String mib(long bytes) {
+    static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.0f MiB", bytes / 1024.0 / 1024.0);
     }
 
@@ -630,7 +630,7 @@ public final class PgBench {
         return mode + "/" + clients + "/" + target;
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    static void deleteRecursively(Path root) throws IOException {
         try (var paths = Files.walk(root)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -653,7 +653,7 @@ public final class PgBench {
     }
 
     /** The REST API as the first admin, over HTTPS pinned to the data directory's dev CA. */
-    private record Admin(HttpClient http, URI base, String token) {
+    record Admin(HttpClient http, URI base, String token) {
         Admin(Gateway gateway, Path data, String token) {
             this(
                     HttpClient.newBuilder()

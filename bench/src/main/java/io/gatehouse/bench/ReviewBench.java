@@ -92,6 +92,7 @@ public final class ReviewBench {
             queries.put("timeline --connection pg-prod (all 7 days)", "/api/v1/timeline?connection=pg-prod");
             queries.put("sessions list --search invoice_77 (4,000 cmds)", "/api/v1/sessions?q=invoice_77");
             queries.put("sessions list --search SELECT (every cmd)", "/api/v1/sessions?q=SELECT");
+            queries.put("sessions list --search ledger_audit (100 cmds)", "/api/v1/sessions?q=ledger_audit");
             queries.put("sessions list --search no_such_table (none)", "/api/v1/sessions?q=no_such_table");
             System.out.printf(
                     Locale.ROOT,
@@ -181,7 +182,7 @@ public final class ReviewBench {
                     .field("protocol", Value.of("extended"))
                     .field(
                             "sql",
-                            Value.of("SELECT id, customer, total FROM invoice_" + (k % 100) + " WHERE customer = $1"
+                            Value.of("SELECT id, customer, total FROM " + table(k, c) + " WHERE customer = $1"
                                     + " AND created_at > $2 ORDER BY created_at DESC LIMIT 50"))
                     .field("parameters", Value.of(List.of(Value.of("c-" + k), Value.of("2026-11-01"))))
                     .field("database", Value.of("app"))
@@ -209,6 +210,11 @@ public final class ReviewBench {
                     .build());
         }
         return out;
+    }
+
+    /** The table a command reads: invoice_0..99 by session; one session in 1,000 reads ledger_audit once (rare). */
+    private static String table(long k, int c) {
+        return k % 1000 == 500 && c == 2 ? "ledger_audit" : "invoice_" + (k % 100);
     }
 
     private static Event.Builder event(EventKind kind, String session, String identity, String connection, long t) {

@@ -1217,6 +1217,7 @@ abstract class StoreContractTest {
                         session, "agent-" + (s % 3), "pg-prod", c, "select common_word from t where id = " + c);
             }
         }
+        recorded.start("scattered", "max", "pg-dev").command("scattered", "max", "pg-dev", 1, "select abc_x, bcd_y");
         recorded.start("rare-new", "max", "pg-dev").command("rare-new", "max", "pg-dev", 1, "select 'a NEEDLE'");
         List<LogEntry> entries = recorded.range(0, recorded.entries.size());
         store.log().createIfAbsent(ORIGIN);
@@ -1241,6 +1242,12 @@ abstract class StoreContractTest {
                 .containsExactly("common-299", "common-298", "common-297");
         assertThat(sessionIds(textQuery("common_word", "agent-0", 2))).containsExactly("common-297", "common-294");
         assertThat(sessionIds(textQuery("no such text anywhere", null, 10))).isEmpty();
+        assertThat(sessionIds(textQuery("abcd", null, 10)))
+                .as("every piece of the text in one command, but not the text itself")
+                .isEmpty();
+        assertThat(sessionIds(textQuery("set note = 'needle' where 50% = 1", null, 10)))
+                .as("a long text")
+                .containsExactly("rare-old");
     }
 
     private static SessionQuery textQuery(String text, String identity, int limit) {

@@ -9,10 +9,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads of the sessions index that {@link JdbcSessionIndexer} maintains; every filter is served by an index.
@@ -20,15 +22,17 @@ import java.util.Optional;
  * <p>Text search ({@link SessionQuery#text()}) has two plans, picked per query. Walking the sessions newest
  * first and testing each one's commands with {@code LIKE} finds a page quickly when the text is common, but
  * reads every command when it is rare or absent. On SQLite, the index file's trigram index ({@code
- * command_text}) finds the commands holding a text of three or more characters directly; a bounded probe of
- * it decides: at most {@link #TEXT_PROBE} matching commands → sessions are picked from those matches, more →
- * the walk (which then finds its page among the first sessions it reads). PostgreSQL always walks.
+ * command_text}) finds the commands that hold every trigram of a text of three or more characters (candidates,
+ * confirmed with {@code LIKE}); a bounded probe of it decides: at most {@link #TEXT_PROBE} candidates →
+ * sessions are picked from those, more → the walk (which then finds its page among the first sessions it
+ * reads). PostgreSQL always walks.
  */
 final class JdbcSessionRepository implements SessionRepository {
     /** Matching commands up to which a text search starts from the trigram index instead of walking. */
     static final int TEXT_PROBE = 2000;
 
     private static final int TRIGRAM = 3;
+    private static final int MAX_TRIGRAMS = 16;
     private static final String SESSION_COLUMNS = "s.id, l.origin, s.session, s.identity, s.connection, s.type,"
             + " s.client, s.application, s.token, s.started_micros, s.ended_micros, s.status, s.end_reason,"
             + " s.events, s.commands, s.errors, s.first_idx, s.last_idx FROM sessions s JOIN logs l ON l.id = s.log_id";
@@ -63,17 +67,19 @@ final class JdbcSessionRepository implements SessionRepository {
             StringBuilder filtered = new StringBuilder(where);
             List<Object> filteredArgs = new ArrayList<>(args);
             if (text != null) {
-                if (rareInTextIndex(sql, text)) {
+                String like = "%" + likeEscape(text.toLowerCase(Locale.ROOT)) + "%";
+                String trigrams = trigramQuery(text);
+                if (trigrams != null && fewCandidates(sql, trigrams)) {
                     filtered.append(" AND s.id IN (SELECT t.id FROM command_text f"
                             + " JOIN session_commands c ON c.id = f.rowid"
                             + " JOIN sessions t ON t.log_id = c.log_id AND t.session = c.session"
-                            + " WHERE command_text MATCH ?)");
-                    filteredArgs.add(phrase(text));
+                            + " WHERE command_text MATCH ? AND LOWER(c.text) LIKE ? ESCAPE '\\')");
+                    filteredArgs.add(trigrams);
                 } else {
                     filtered.append(" AND EXISTS (SELECT 1 FROM session_commands c WHERE c.log_id = s.log_id"
                             + " AND c.session = s.session AND LOWER(c.text) LIKE ? ESCAPE '\\')");
-                    filteredArgs.add("%" + likeEscape(text.toLowerCase(Locale.ROOT)) + "%");
                 }
+                filteredArgs.add(like);
             }
             String select = "SELECT " + SESSION_COLUMNS + filtered + " ORDER BY s.id DESC LIMIT " + query.limit();
             try (PreparedStatement statement = sql.prepareStatement(select)) {
@@ -83,24 +89,42 @@ final class JdbcSessionRepository implements SessionRepository {
         });
     }
 
-    /** True when the trigram index exists here, can answer this text and holds at most textProbe matches. */
-    private boolean rareInTextIndex(Connection sql, String text) throws SQLException {
-        if (!database.dialect().equals("sqlite") || text.codePointCount(0, text.length()) < TRIGRAM) {
-            return false; // a trigram index cannot look up fewer than three characters
+    /**
+     * The trigram index's query for {@code text}: every distinct three-character piece of it, each an FTS5
+     * string (https://sqlite.org/fts5.html#fts5_strings), joined by AND; at most {@link #MAX_TRIGRAMS} of them,
+     * spread over the text (the LIKE confirmation checks the rest). Null where there is no trigram index
+     * (PostgreSQL) or the text is shorter than a trigram.
+     */
+    private String trigramQuery(String text) {
+        if (!database.dialect().equals("sqlite")) {
+            return null;
         }
+        int[] points = text.toLowerCase(Locale.ROOT).codePoints().toArray();
+        int count = points.length - TRIGRAM + 1;
+        if (count < 1) {
+            return null;
+        }
+        Set<String> pieces = new LinkedHashSet<>();
+        int step = Math.max(1, (count + MAX_TRIGRAMS - 1) / MAX_TRIGRAMS);
+        for (int i = 0; i < count; i += step) {
+            pieces.add(new String(points, i, TRIGRAM));
+        }
+        pieces.add(new String(points, count - 1, TRIGRAM));
+        return String.join(
+                " AND ",
+                pieces.stream().map(p -> '"' + p.replace("\"", "\"\"") + '"').toList());
+    }
+
+    /** True when the trigram index holds at most textProbe candidate commands for the query. */
+    private boolean fewCandidates(Connection sql, String trigrams) throws SQLException {
         try (PreparedStatement probe = sql.prepareStatement(
                 "SELECT count(*) FROM (SELECT 1 FROM command_text WHERE command_text MATCH ? LIMIT ?)")) {
-            probe.setString(1, phrase(text));
+            probe.setString(1, trigrams);
             probe.setInt(2, textProbe + 1);
             try (ResultSet row = probe.executeQuery()) {
                 return row.next() && row.getInt(1) <= textProbe;
             }
         }
-    }
-
-    /** An FTS5 string (https://sqlite.org/fts5.html#fts5_strings): with the trigram tokenizer, a substring. */
-    private static String phrase(String text) {
-        return '"' + text.replace("\"", "\"\"") + '"';
     }
 
     @Override
