@@ -7,6 +7,7 @@ import io.gatehouse.gateway.config.ConfigKey;
 import io.gatehouse.gateway.config.ConfigLoader;
 import io.gatehouse.gateway.config.GatewayConfig;
 import io.gatehouse.gateway.security.ClientTls;
+import io.gatehouse.gateway.testing.ConnectorProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,6 +49,8 @@ import java.util.regex.Pattern;
  *       store;
  *   <li>{@code best-effort}: the same gateway, a best-effort connection to the same database;
  *   <li>{@code pgbouncer}: pgbouncer in session mode, the plain-proxy reference.
+ *   <li>{@code connector} (when listed in {@code --targets}): the gateway with a fail-closed connection bound to
+ *       a connector that runs as a separate process, so each statement crosses the tunnel both ways.
  * </ul>
  *
  * <p>Since the gateway runs in this JVM, and this JVM does nothing else while pgbench runs, the process CPU
@@ -55,7 +58,7 @@ import java.util.regex.Pattern;
  * Finally N idle clients (a separate JVM) hold connections through the gateway while its RSS is read.
  *
  * <p>Usage: {@code bench/pgbench.sh [--seconds N] [--clients 1,8,32] [--modes simple,prepared]
- * [--targets direct,fail-closed,best-effort,pgbouncer] [--warmup S] [--idle 1000] [--scale 10]
+ * [--targets direct,fail-closed,best-effort,pgbouncer,connector] [--warmup S] [--idle 1000] [--scale 10]
  * [--recorder-queue N]}. Its temporary directories (gateway data, SQLite log, pgbouncer files) are deleted at the end.
  */
 public final class PgBench {
@@ -64,6 +67,7 @@ public final class PgBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String IDENTITY = "bench";
     private static final String DATABASE = "bench";
+    private static final String CONNECTOR = "bench-net";
 
     /** {@code proxyPid}: an external proxy process whose CPU time is charged per statement (0: none). */
     record Target(String name, int port, String user, String dbname, String password, boolean gateway, long proxyPid) {}
@@ -85,7 +89,7 @@ public final class PgBench {
         String recorderQueue = null;
         List<Integer> clients = List.of(1, 8, 32);
         List<String> modes = List.of("simple", "prepared");
-        List<String> targets = List.of("direct", "fail-closed", "best-effort", "pgbouncer");
+        List<String> targets = List.of("direct", "fail-closed", "best-effort", "pgbouncer", "connector");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -99,7 +103,7 @@ public final class PgBench {
                 default ->
                     throw new IllegalArgumentException("unknown argument " + args[i]
                             + "; expected --seconds N, --clients 1,8,32, --modes simple,prepared,"
-                            + " --targets direct,fail-closed,best-effort,pgbouncer, --warmup S, --idle N, --scale S,"
+                            + " --targets direct,fail-closed,best-effort,pgbouncer,connector, --warmup S, --idle N, --scale S,"
                             + " --recorder-queue N");
             }
         }
@@ -121,6 +125,7 @@ public final class PgBench {
                 .start();
         Process pgbouncer = null;
         Gateway gateway = null;
+        ConnectorProcess connector = null;
         try {
             try (Connection c = postgres.getPostgresDatabase().getConnection();
                     Statement s = c.createStatement()) {
@@ -171,6 +176,25 @@ public final class PgBench {
                                 durability));
                 admin.post("/api/v1/grants", Map.of("identity", IDENTITY, "connection", durability));
             }
+            if (targets.contains("connector")) {
+                connector = startConnector(gateway, admin, data, work.resolve("connector"));
+                admin.post(
+                        "/api/v1/connections",
+                        Map.of(
+                                "name",
+                                "via-connector",
+                                "type",
+                                "postgres",
+                                "target",
+                                "127.0.0.1:" + pgPort,
+                                "username",
+                                "postgres",
+                                "database",
+                                DATABASE,
+                                "connector",
+                                CONNECTOR));
+                admin.post("/api/v1/grants", Map.of("identity", IDENTITY, "connection", "via-connector"));
+            }
             System.out.printf(
                     Locale.ROOT,
                     "gateway: pg port %d, connections fail-closed and best-effort (recording: default content),"
@@ -186,6 +210,15 @@ public final class PgBench {
             all.put(
                     "best-effort",
                     new Target("best-effort", gateway.pgPort(), IDENTITY, "best-effort", token, true, 0));
+            if (connector != null) {
+                all.put(
+                        "connector",
+                        new Target("connector", gateway.pgPort(), IDENTITY, "via-connector", token, true, 0));
+                System.out.printf(
+                        Locale.ROOT,
+                        "connector: a separate process (pid %d), connection via-connector (fail-closed)%n",
+                        connector.pid());
+            }
             if (targets.contains("pgbouncer")) {
                 int bouncerPort = freePort();
                 pgbouncer = startPgbouncer(pgPort, bouncerPort);
@@ -196,7 +229,7 @@ public final class PgBench {
             }
 
             // JIT warm-up of the gateway before anything is measured
-            for (String name : List.of("fail-closed", "best-effort")) {
+            for (String name : List.of("fail-closed", "best-effort", "connector")) {
                 if (targets.contains(name)) {
                     for (String mode : modes) {
                         pgbench(gateway, all.get(name), mode, 8, Math.max(2, warmup * 2));
@@ -309,6 +342,9 @@ public final class PgBench {
                 pgbouncer.destroy();
                 pgbouncer.waitFor(10, TimeUnit.SECONDS);
             }
+            if (connector != null) {
+                connector.close();
+            }
             if (gateway != null) {
                 gateway.close();
             }
@@ -390,6 +426,24 @@ public final class PgBench {
         } finally {
             clients.destroy();
         }
+    }
+
+    /** A connector as its own JVM process, registered and online, for the {@code connector} target. */
+    private static ConnectorProcess startConnector(Gateway gateway, Admin admin, Path data, Path dir)
+            throws IOException, InterruptedException {
+        String token = admin.post("/api/v1/connectors", Map.of("name", CONNECTOR))
+                .get("token")
+                .asText();
+        ConnectorProcess connector = ConnectorProcess.start(
+                dir, gateway.tunnelPort(), token, data.resolve("tls").resolve("ca.crt"), Map.of());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!gateway.connectors().isOnline(CONNECTOR)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("connector did not come online:\n" + connector.output());
+            }
+            Thread.sleep(50);
+        }
+        return connector;
     }
 
     static GatewayConfig gatewayConfig(Path data, String recorderQueue) {

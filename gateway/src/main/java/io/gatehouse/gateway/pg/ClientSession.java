@@ -98,6 +98,9 @@ import org.slf4j.LoggerFactory;
 final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     static final int STARTUP_TIMEOUT_SECONDS = 60;
+    /** How often a best-effort session held back by the recorder's backpressure looks again. */
+    private static final long BACKPRESSURE_RECHECK_MICROS = 1000;
+
     /** How long a refused oversized message is drained before the connection is closed regardless. */
     static final int DRAIN_SECONDS = 5;
 
@@ -620,9 +623,29 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 upstreamFailed(
                         "writing to the database failed: " + future.cause().getMessage());
             } else if (state == State.RELAY && !terminating) {
-                ctx.read();
+                readNext();
             }
         });
+    }
+
+    /**
+     * Reads the client's next bytes. A best-effort session first waits while the recorder is behind a healthy
+     * store (backpressure): it then runs at the pace the log can take instead of filling the bounded backlog
+     * and having its statements refused. While the store is down the recorder does not report "behind", and
+     * best-effort keeps working from the backlog.
+     */
+    private void readNext() {
+        if (!session.failClosed() && services.recorder().bestEffortBehind()) {
+            ctx.executor().schedule(this::readNextIfRelaying, BACKPRESSURE_RECHECK_MICROS, TimeUnit.MICROSECONDS);
+            return;
+        }
+        ctx.read();
+    }
+
+    private void readNextIfRelaying() {
+        if (state == State.RELAY && !terminating && ctx.channel().isActive()) {
+            readNext();
+        }
     }
 
     /** Called by the upstream handler in relay mode: inspect, write to the client, then read more. */

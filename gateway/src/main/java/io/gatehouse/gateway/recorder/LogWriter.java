@@ -100,6 +100,8 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private long checkpointedSize;
     private Instant lastCheckpointAt = Instant.EPOCH;
     private volatile boolean running = true;
+    /** Set when a batch fails, cleared when one commits: the store is down, not merely busy. */
+    private volatile boolean storeFailing;
 
     /** A queued event, already encoded by its producer except for its position ({@link EventCodec#encodeForLog}). */
     private record Pending(Event draft, byte[] encoded, CompletableFuture<Long> future) {
@@ -215,6 +217,11 @@ public final class LogWriter implements Recorder, AutoCloseable {
     @Override
     public void releaseReserved(int events) {
         bestEffortOutstanding.addAndGet(-events);
+    }
+
+    @Override
+    public boolean bestEffortBehind() {
+        return !storeFailing && bestEffortOutstanding.get() > backlogLimit / 2;
     }
 
     private void run() {
@@ -374,6 +381,9 @@ public final class LogWriter implements Recorder, AutoCloseable {
                         base + i, leaf, bytes, event.session(), event.kind().wireName(), event.timeMicros()));
             }
             log.append(origin, entries, toStoreNodes(nodes));
+            if (storeFailing) {
+                storeFailing = false;
+            }
             lastWrittenNanos = System.nanoTime();
             head = new TreeHead(frontier.size(), frontier.root());
             written.addAndGet(batch.size());
@@ -388,6 +398,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
             }
         } catch (RuntimeException e) {
             frontierStale = true;
+            storeFailing = true;
             failedBatches.incrementAndGet();
             LOG.warn("audit log '{}': batch of {} events not written: {}", origin, batch.size(), e.toString());
             failAll(batch, e);

@@ -41,6 +41,16 @@ public interface Recorder {
     /** Gives back reserved room that will not be used. */
     default void releaseReserved(int events) {}
 
+    /**
+     * True while the best-effort backlog is over half full because the writer is behind a store that works:
+     * best-effort sessions then pause reading their clients until it drains (backpressure) rather than run
+     * into a full backlog and be refused. False while the store is failing: best-effort keeps working from the
+     * bounded backlog then, as documented.
+     */
+    default boolean bestEffortBehind() {
+        return false;
+    }
+
     /** Appends and waits until durable or the deadline passes; the usual way to honour fail-closed. */
     default long appendDurably(Event draft, Duration deadline) {
         CompletableFuture<Long> future = append(draft);

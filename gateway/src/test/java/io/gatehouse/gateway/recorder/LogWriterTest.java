@@ -228,6 +228,37 @@ class LogWriterTest {
         writer.close();
     }
 
+    /** The backpressure signal: behind a slow store yes, behind a failing one no (best-effort keeps working). */
+    @Test
+    void bestEffortIsBehindWhileASlowStoreLagsButNotWhileTheStoreIsDown() {
+        log.appendDelayMillis = 200;
+        LogWriter writer = writer(16);
+        assertThat(writer.bestEffortBehind()).isFalse();
+        for (int i = 0; i < 12; i++) {
+            writer.appendBestEffort(event("slow-" + i));
+        }
+        assertThat(writer.bestEffortBehind())
+                .as("12 of 16 outstanding, store slow")
+                .isTrue();
+        log.appendDelayMillis = 0;
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.backlog() == 0);
+        assertThat(writer.bestEffortBehind()).as("drained").isFalse();
+
+        log.down = true;
+        for (int i = 0; i < 12; i++) {
+            writer.appendBestEffort(event("down-" + i));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.failedBatches() > 0);
+        assertThat(writer.backlog()).isEqualTo(12);
+        assertThat(writer.bestEffortBehind())
+                .as("store down: no backpressure, best-effort runs on from the backlog")
+                .isFalse();
+        log.down = false;
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.backlog() == 0);
+        assertThat(store.log().size(ORIGIN)).isEqualTo(24);
+        writer.close();
+    }
+
     @Test
     void aBestEffortBacklogHasABoundToo() {
         LogWriter writer = writer(8);
