@@ -152,6 +152,8 @@ public final class SoakBench {
                         ManagementFactory.getThreadMXBean().getThreadCount(),
                         gateway.store().log().size(origin));
             }
+            // the serving phase's peak, before this JVM re-reads and verifies the whole log below
+            long servingPeak = PgBench.rssBytes("VmHWM");
             ClientResult fc = failClosed.join();
             ClientResult be = bestEffort.join();
             long statements = fc.statements() + be.statements();
@@ -190,15 +192,14 @@ public final class SoakBench {
                     fc.expectedErrors() + be.expectedErrors(),
                     unexpected.size());
             unexpected.stream().limit(20).forEach(u -> System.out.println("  unexpected: " + u));
-            long minRss = curve.stream().mapToLong(Long::longValue).min().orElse(0);
             long lastRss = curve.isEmpty() ? 0 : curve.get(curve.size() - 1);
             System.out.printf(
                     Locale.ROOT,
-                    "gateway RSS over the run: min %s, last %s, peak %s (VmHWM %s)%n",
-                    PgBench.mib(minRss),
+                    "gateway RSS while serving: first sample %s, last %s, highest sample %s, peak (VmHWM) %s%n",
+                    PgBench.mib(curve.isEmpty() ? 0 : curve.get(0)),
                     PgBench.mib(lastRss),
                     PgBench.mib(peakRss),
-                    PgBench.mib(PgBench.rssBytes("VmHWM")));
+                    PgBench.mib(servingPeak));
             boolean allRecorded = recorded.commands() == statements;
             boolean rowsMatch = rows.size() == committed;
             System.out.printf(
