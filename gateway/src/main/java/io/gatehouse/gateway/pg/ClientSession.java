@@ -92,12 +92,13 @@ import org.slf4j.LoggerFactory;
  * {@link StartupDecoder}); the 'p' tag means a different message per authentication step, so the frontend
  * decoder's phase is set before each step; in RELAY an unknown or 'p' message is refused instead of passed
  * on, because the gateway cannot record what it cannot read; the client never sees the upstream
- * BackendKeyData, so a CancelRequest must come through the gateway; a client that stalls in start-up is cut
- * after {@link #STARTUP_TIMEOUT_SECONDS} (PostgreSQL's authentication_timeout).
+ * BackendKeyData, so a CancelRequest must come through the gateway; a connection that has not reached RELAY
+ * within {@link PgServices#startupTimeout()} is cut (PostgreSQL's authentication_timeout), whether the client
+ * stalls (a slowloris start-up packet, an unanswered SASL step) or the database does not answer the
+ * gateway's login (a stalled network or server): no connection waits in start-up forever.
  */
 final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
-    static final int STARTUP_TIMEOUT_SECONDS = 60;
     /** How long a refused oversized message is drained before the connection is closed regardless. */
     static final int DRAIN_SECONDS = 5;
 
@@ -174,17 +175,29 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             source = address.getAddress().getHostAddress();
         }
         context.executor()
-                .schedule(
-                        () -> {
-                            if (state.compareTo(State.RELAY) < 0) {
-                                refuse(
-                                        PgErrors.CONNECTION_FAILURE,
-                                        "start-up did not finish within " + STARTUP_TIMEOUT_SECONDS + " s");
-                            }
-                        },
-                        STARTUP_TIMEOUT_SECONDS,
-                        TimeUnit.SECONDS);
+                .schedule(this::startupTimedOut, services.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
         context.read();
+    }
+
+    private void startupTimedOut() {
+        if (state.compareTo(State.RELAY) >= 0) {
+            return;
+        }
+        String limit = ClientSession.seconds(services.startupTimeout());
+        if (state == State.CONNECTING) {
+            // Authenticated, session.start recorded: the database (or the way to it) did not answer the login.
+            fail(
+                    PgErrors.CANNOT_CONNECT,
+                    "connection \"" + session.connection().name() + "\" did not complete its login at "
+                            + session.connection().target() + " within " + limit,
+                    "upstream login timed out after " + limit);
+        } else {
+            refuse(PgErrors.CONNECTION_FAILURE, "start-up did not finish within " + limit);
+        }
+    }
+
+    private static String seconds(java.time.Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     @Override
