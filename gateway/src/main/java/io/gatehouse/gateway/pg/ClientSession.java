@@ -140,6 +140,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean ended;
     /** Why access was withdrawn during the session (token revoked, identity disabled); null while it holds. */
     private String withdrawn;
+    /** For a refusal of a locked-out source: how many refusals its blocked event stands for (0: not that). */
+    private long refusedCount;
     /** Set when the refusal must read and discard the client's remaining bytes before closing. */
     private boolean drainBeforeClose;
     /**
@@ -294,10 +296,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             send(new NegotiateProtocolVersion(0, options));
         }
         if (services.limiter().check(source) instanceof io.gatehouse.gateway.security.FailureRateLimiter.Blocked b) {
-            refuse(
-                    PgErrors.TOO_MANY,
-                    "too many failed authentications from " + source + "; retry in "
-                            + Math.max(1, b.retryAfter().toSeconds()) + " s");
+            String lockedOut = "too many failed authentications from " + source + "; retry in "
+                    + Math.max(1, b.retryAfter().toSeconds()) + " s";
+            long refusals = services.limiter().refused(source);
+            if (refusals == 0) {
+                fail(PgErrors.TOO_MANY, lockedOut, lockedOut); // counted into the next recorded refusal
+            } else {
+                refusedCount = refusals;
+                refuse(PgErrors.TOO_MANY, lockedOut);
+            }
             return;
         }
         frontend.phase(FrontendPhase.SASL_INITIAL_RESPONSE);
@@ -874,7 +881,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             fail(sqlState, message, message);
             return;
         }
-        Event blocked = Event.builder(EventKind.BLOCKED)
+        Event.Builder blocked = Event.builder(EventKind.BLOCKED)
                 .timeMicros(SessionContext.micros(services.clock().instant()))
                 .session(sessionId)
                 .identity(identity)
@@ -883,9 +890,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 .field("source", Value.of(source))
                 .field("user", Value.of(startup == null ? "" : String.valueOf(startup.user())))
                 .field("sqlstate", Value.of(sqlState))
-                .field("reason", Value.of(message))
-                .build();
-        services.recorder().append(blocked).exceptionally(e -> null);
+                .field("reason", Value.of(message));
+        if (refusedCount > 0) {
+            blocked.field("refused", new Value.Int(refusedCount));
+        }
+        services.recorder().append(blocked.build()).exceptionally(e -> null);
         fail(sqlState, message, message);
     }
 
