@@ -84,7 +84,7 @@ class PgHostileClientsTest {
             for (Phase phase : Phase.values()) {
                 List<RawPgClient.Answer> answers = new ArrayList<>();
                 for (int seed = 0; seed < 12; seed++) {
-                    Random random = new Random(0x5EED_0000L + phase.ordinal() * 100 + seed);
+                    Random random = new Random(phase.name().hashCode() * 100L + seed);
                     byte[] garbage = new byte[1 + random.nextInt(2000)];
                     random.nextBytes(garbage);
                     try (RawPgClient raw = RawPgClient.connect(pg.pgPort())) {
@@ -260,6 +260,9 @@ class PgHostileClientsTest {
             long counted =
                     refusals.stream().mapToLong(e -> number(e, "refused")).sum();
             assertThat(counted).isBetween((long) refusals.size(), (long) lockedOut);
+            figure("failed logins: " + attempts + " attempts in " + took.toMillis() + " ms: " + counts
+                    + "; blocked events 28P01=" + wrongPassword + ", 53300=" + refusals.size() + " standing for "
+                    + counted + " refusals");
         });
         assertThat(pg.events().stream().map(Event::toString)).noneMatch(s -> s.contains(wrong));
     }
@@ -283,6 +286,8 @@ class PgHostileClientsTest {
                 long during = gatewayMemory();
                 client.awaitServed(5); // others are served while that session is stuck
                 long later = gatewayMemory();
+                figure("unread result: gateway memory before " + (before >> 20) + " MiB, while stuck " + (during >> 20)
+                        + " / " + (later >> 20) + " MiB");
                 assertThat(Math.max(during, later) - before)
                         .as("gateway memory held for the unread result (bytes)")
                         .isLessThan(64L << 20);
@@ -306,6 +311,11 @@ class PgHostileClientsTest {
     }
 
     // ---- helpers ----
+
+    /** A measured figure for docs/reliability.md, in the test's output file. */
+    static void figure(String line) {
+        System.out.println("FIGURE " + line);
+    }
 
     /** Brings a fresh connection to {@code phase}. */
     private static void enter(RawPgClient raw, Phase phase) throws IOException {

@@ -50,7 +50,10 @@ class PgResourceFaultsTest {
                         .isInstanceOf(SQLException.class)
                         .satisfies(e ->
                                 assertThat(((SQLException) e).getSQLState()).startsWith("08"));
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(NO_HANG);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                PgHostileClientsTest.figure("frozen connector: the in-flight statement failed after " + took.toMillis()
+                        + " ms (heartbeat 1 s)");
+                assertThat(took).isLessThan(NO_HANG);
             }
             await().atMost(NO_HANG).untilAsserted(() -> assertThat(pg.events(EventKind.SESSION_END))
                     .anySatisfy(e -> assertThat(text(e, "reason")).contains("connector " + PgFixture.CONNECTOR)));
@@ -179,6 +182,8 @@ class PgResourceFaultsTest {
     }
 
     private static void assertThreadsBackTo(int baseline) {
+        PgHostileClientsTest.figure(
+                "threads: baseline " + baseline + ", right after the faults " + ThreadCensus.count());
         await().atMost(NO_HANG).untilAsserted(() -> assertThat(ThreadCensus.names())
                 .as("platform threads after the sessions ended (baseline " + baseline + ")")
                 .hasSizeLessThanOrEqualTo(baseline));

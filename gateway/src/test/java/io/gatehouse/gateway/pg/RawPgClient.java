@@ -181,7 +181,24 @@ final class RawPgClient implements AutoCloseable {
         }
     }
 
-    record Message(char tag, byte[] payload) {}
+    /** One backend message: its tag and payload (a class, not a record: the payload is an array). */
+    static final class Message {
+        private final char tag;
+        private final byte[] payload;
+
+        Message(char tag, byte[] payload) {
+            this.tag = tag;
+            this.payload = payload;
+        }
+
+        char tag() {
+            return tag;
+        }
+
+        byte[] payload() {
+            return payload;
+        }
+    }
 
     /** One backend message, or null at the end of the stream. */
     Message read() throws IOException {
