@@ -28,7 +28,6 @@ import io.gatehouse.store.IdentityKind;
 import io.gatehouse.store.Role;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.StoreSettings;
-import io.gatehouse.tunnel.TunnelProtocol;
 import io.gatehouse.wire.pg.DecoderLimits;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -143,7 +142,7 @@ public final class Gateway implements AutoCloseable {
             if (store.identities().count() == 0) {
                 onFirstStart.accept(bootstrap(admin, data));
             }
-            ConnectorRegistry connectors = new ConnectorRegistry(store, clock, TunnelProtocol.HEARTBEAT_INTERVAL);
+            ConnectorRegistry connectors = new ConnectorRegistry(store, clock, config.tunnelHeartbeat());
             opened.add(connectors);
             ApiServer api = ApiServer.start(
                     config.bind(),
@@ -192,7 +191,10 @@ public final class Gateway implements AutoCloseable {
                     config.pgPort(),
                     PgServices.of(store, writer, secrets, limiter, serverTls, clock, config.recorderDeadline())
                             .withConnector(new ConnectorRouter(
-                                    new BuiltInConnector(Duration.ofSeconds(10)), connectors, Duration.ofSeconds(10)))
+                                    new BuiltInConnector(config.pgConnectTimeout()),
+                                    connectors,
+                                    config.pgConnectTimeout()))
+                            .withStartupTimeout(config.pgStartupTimeout())
                             .withRevocations(revocations)
                             .withLimits(decoderLimits(config.pgMaxMessageSize()))
                             .withPreview(new PreviewLimits(config.previewRows(), config.previewBytes())));

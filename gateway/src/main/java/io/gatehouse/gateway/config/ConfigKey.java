@@ -19,7 +19,21 @@ public enum ConfigKey {
             "pg.max-message-size",
             "64MiB",
             "largest PostgreSQL message buffered whole (bytes, or with KiB/MiB); larger ones end the session with 54000"),
+    PG_STARTUP_TIMEOUT(
+            "pg.startup-timeout",
+            "60s",
+            "a client connection that has not finished start-up, authentication and the upstream login by then is"
+                    + " cut (08006), as PostgreSQL's authentication_timeout"),
+    PG_CONNECT_TIMEOUT(
+            "pg.connect-timeout",
+            "10s",
+            "how long opening a connection's upstream (directly or via its connector) may take"),
     TUNNEL_PORT("tunnel.port", "8009", "port connectors dial in to"),
+    TUNNEL_HEARTBEAT(
+            "tunnel.heartbeat",
+            "5s",
+            "heartbeat interval on each connector's control stream; a connector silent for 3 intervals is offline"
+                    + " and its sessions end"),
     STORE_URL("store.url", "", "jdbc:sqlite:PATH or jdbc:postgresql://...; empty = SQLite in the data directory"),
     STORE_USERNAME("store.username", "", "user for a PostgreSQL store"),
     STORE_PASSWORD("store.password", "", "password for a PostgreSQL store (prefer the environment variable)"),

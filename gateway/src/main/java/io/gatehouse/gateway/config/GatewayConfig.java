@@ -33,7 +33,10 @@ public record GatewayConfig(
         Duration authLockout,
         int pgMaxMessageSize,
         int previewRows,
-        int previewBytes) {
+        int previewBytes,
+        Duration pgStartupTimeout,
+        Duration pgConnectTimeout,
+        Duration tunnelHeartbeat) {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)(KiB|MiB)?");
@@ -67,7 +70,10 @@ public record GatewayConfig(
                 duration(values, ConfigKey.AUTH_LOCKOUT),
                 size(values, ConfigKey.PG_MAX_MESSAGE_SIZE, 1024),
                 nonNegative(values, ConfigKey.RECORDING_PREVIEW_ROWS),
-                size(values, ConfigKey.RECORDING_PREVIEW_BYTES, 0));
+                size(values, ConfigKey.RECORDING_PREVIEW_BYTES, 0),
+                duration(values, ConfigKey.PG_STARTUP_TIMEOUT),
+                duration(values, ConfigKey.PG_CONNECT_TIMEOUT),
+                duration(values, ConfigKey.TUNNEL_HEARTBEAT));
     }
 
     /** Parses {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 30d}. */

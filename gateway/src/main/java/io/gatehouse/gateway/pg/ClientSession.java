@@ -92,12 +92,13 @@ import org.slf4j.LoggerFactory;
  * {@link StartupDecoder}); the 'p' tag means a different message per authentication step, so the frontend
  * decoder's phase is set before each step; in RELAY an unknown or 'p' message is refused instead of passed
  * on, because the gateway cannot record what it cannot read; the client never sees the upstream
- * BackendKeyData, so a CancelRequest must come through the gateway; a client that stalls in start-up is cut
- * after {@link #STARTUP_TIMEOUT_SECONDS} (PostgreSQL's authentication_timeout).
+ * BackendKeyData, so a CancelRequest must come through the gateway; a connection that has not reached RELAY
+ * within {@link PgServices#startupTimeout()} is cut (PostgreSQL's authentication_timeout), whether the client
+ * stalls (a slowloris start-up packet, an unanswered SASL step) or the database does not answer the
+ * gateway's login (a stalled network or server): no connection waits in start-up forever.
  */
 final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
-    static final int STARTUP_TIMEOUT_SECONDS = 60;
     /** How often a best-effort session held back by the recorder's backpressure looks again. */
     private static final long BACKPRESSURE_RECHECK_MICROS = 1000;
 
@@ -142,6 +143,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean ended;
     /** Why access was withdrawn during the session (token revoked, identity disabled); null while it holds. */
     private String withdrawn;
+    /** For a refusal of a locked-out source: how many refusals its blocked event stands for (0: not that). */
+    private long refusedCount;
     /** Set when the refusal must read and discard the client's remaining bytes before closing. */
     private boolean drainBeforeClose;
     /**
@@ -177,17 +180,29 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             source = address.getAddress().getHostAddress();
         }
         context.executor()
-                .schedule(
-                        () -> {
-                            if (state.compareTo(State.RELAY) < 0) {
-                                refuse(
-                                        PgErrors.CONNECTION_FAILURE,
-                                        "start-up did not finish within " + STARTUP_TIMEOUT_SECONDS + " s");
-                            }
-                        },
-                        STARTUP_TIMEOUT_SECONDS,
-                        TimeUnit.SECONDS);
+                .schedule(this::startupTimedOut, services.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
         context.read();
+    }
+
+    private void startupTimedOut() {
+        if (state.compareTo(State.RELAY) >= 0) {
+            return;
+        }
+        String limit = ClientSession.seconds(services.startupTimeout());
+        if (state == State.CONNECTING) {
+            // Authenticated, session.start recorded: the database (or the way to it) did not answer the login.
+            fail(
+                    PgErrors.CANNOT_CONNECT,
+                    "connection \"" + session.connection().name() + "\" did not complete its login at "
+                            + session.connection().target() + " within " + limit,
+                    "upstream login timed out after " + limit);
+        } else {
+            refuse(PgErrors.CONNECTION_FAILURE, "start-up did not finish within " + limit);
+        }
+    }
+
+    private static String seconds(java.time.Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     @Override
@@ -284,10 +299,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             send(new NegotiateProtocolVersion(0, options));
         }
         if (services.limiter().check(source) instanceof io.gatehouse.gateway.security.FailureRateLimiter.Blocked b) {
-            refuse(
-                    PgErrors.TOO_MANY,
-                    "too many failed authentications from " + source + "; retry in "
-                            + Math.max(1, b.retryAfter().toSeconds()) + " s");
+            String lockedOut = "too many failed authentications from " + source + "; retry in "
+                    + Math.max(1, b.retryAfter().toSeconds()) + " s";
+            long refusals = services.limiter().refused(source);
+            if (refusals == 0) {
+                fail(PgErrors.TOO_MANY, lockedOut, lockedOut); // counted into the next recorded refusal
+            } else {
+                refusedCount = refusals;
+                refuse(PgErrors.TOO_MANY, lockedOut);
+            }
             return;
         }
         frontend.phase(FrontendPhase.SASL_INITIAL_RESPONSE);
@@ -884,7 +904,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             fail(sqlState, message, message);
             return;
         }
-        Event blocked = Event.builder(EventKind.BLOCKED)
+        Event.Builder blocked = Event.builder(EventKind.BLOCKED)
                 .timeMicros(SessionContext.micros(services.clock().instant()))
                 .session(sessionId)
                 .identity(identity)
@@ -893,9 +913,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 .field("source", Value.of(source))
                 .field("user", Value.of(startup == null ? "" : String.valueOf(startup.user())))
                 .field("sqlstate", Value.of(sqlState))
-                .field("reason", Value.of(message))
-                .build();
-        services.recorder().append(blocked).exceptionally(e -> null);
+                .field("reason", Value.of(message));
+        if (refusedCount > 0) {
+            blocked.field("refused", new Value.Int(refusedCount));
+        }
+        services.recorder().append(blocked.build()).exceptionally(e -> null);
         fail(sqlState, message, message);
     }
 

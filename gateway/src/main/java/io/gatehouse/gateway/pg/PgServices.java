@@ -23,6 +23,8 @@ import javax.net.ssl.SSLContext;
  *     for the built-in connector)
  * @param revocations where the admin API announces revoked tokens and disabled identities
  * @param preview caps of the row preview recorded for connections with recording content {@code full}
+ * @param startupTimeout how long a client connection may take from its first byte to the first
+ *     ReadyForQuery (start-up, authentication, upstream login) before it is cut
  */
 public record PgServices(
         Store store,
@@ -36,7 +38,8 @@ public record PgServices(
         DecoderLimits limits,
         Function<String, String> environment,
         AccessRevocations revocations,
-        PreviewLimits preview) {
+        PreviewLimits preview,
+        Duration startupTimeout) {
     public PgServices {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(recorder, "recorder");
@@ -50,9 +53,13 @@ public record PgServices(
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(revocations, "revocations");
         Objects.requireNonNull(preview, "preview");
+        Objects.requireNonNull(startupTimeout, "startupTimeout");
     }
 
-    /** The defaults: built-in connector (10 s connect timeout), default decoder limits, the process environment. */
+    /**
+     * The defaults: built-in connector (10 s connect timeout), default decoder limits, the process environment,
+     * 60 s to finish start-up (PostgreSQL's default authentication_timeout).
+     */
     public static PgServices of(
             Store store,
             Recorder recorder,
@@ -73,7 +80,8 @@ public record PgServices(
                 DecoderLimits.defaults(),
                 System::getenv,
                 new AccessRevocations(),
-                PreviewLimits.defaults());
+                PreviewLimits.defaults(),
+                Duration.ofSeconds(60));
     }
 
     public PgServices withRecorder(Recorder other) {
@@ -100,6 +108,10 @@ public record PgServices(
         return copy(c -> c.preview = other);
     }
 
+    public PgServices withStartupTimeout(Duration other) {
+        return copy(c -> c.startupTimeout = other);
+    }
+
     /** One place that spells out every component, so adding one means editing here and nowhere else. */
     private PgServices copy(Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -116,7 +128,8 @@ public record PgServices(
                 c.limits,
                 c.environment,
                 c.revocations,
-                c.preview);
+                c.preview,
+                c.startupTimeout);
     }
 
     /** The components as mutable fields, for {@link #copy}. */
@@ -133,6 +146,7 @@ public record PgServices(
         Function<String, String> environment;
         AccessRevocations revocations;
         PreviewLimits preview;
+        Duration startupTimeout;
 
         Copy(PgServices s) {
             store = s.store();
@@ -147,6 +161,7 @@ public record PgServices(
             environment = s.environment();
             revocations = s.revocations();
             preview = s.preview();
+            startupTimeout = s.startupTimeout();
         }
     }
 }

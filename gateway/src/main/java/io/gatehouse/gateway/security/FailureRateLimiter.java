@@ -21,6 +21,10 @@ import java.util.Objects;
  *       maxLockout} after its lockout ended; otherwise an attacker could wait out one lockout and
  *       start over at the first step.
  *   <li>A success clears the source.
+ *   <li>Refusals of a locked-out source are counted ({@link #refused}) so that the caller records the first
+ *       one and then at most one per {@link #REFUSAL_RECORD_INTERVAL}, each record carrying how many
+ *       refusals it stands for: an attacker retrying in a loop is still on the record, but cannot turn every
+ *       attempt into an audit event (10,000 attempts would otherwise be 10,000 events).
  * </ul>
  *
  * <p>Memory is bounded: at most {@code maxTrackedSources} sources are tracked; when a new one
@@ -78,11 +82,16 @@ public final class FailureRateLimiter {
 
     private static final Allowed ALLOWED = new Allowed();
 
+    /** At most one recorded refusal per locked-out source in this interval (see {@link #refused}). */
+    public static final Duration REFUSAL_RECORD_INTERVAL = Duration.ofSeconds(10);
+
     /** Mutable per-source state; only touched under the limiter's lock. */
     private static final class SourceState {
         int failures;
         Instant windowStart;
         Instant lockedUntil = Instant.MIN;
+        long unrecordedRefusals;
+        Instant lastRecordedRefusal = Instant.MIN;
 
         SourceState(Instant now) {
             windowStart = now;
@@ -134,6 +143,30 @@ public final class FailureRateLimiter {
             }
             sources.put(source, state);
             evictBeyondBound();
+        }
+    }
+
+    /**
+     * Counts one attempt of {@code source} refused because it is locked out ({@link #check} said Blocked).
+     * Returns how many refusals (this one included) a record made now should stand for, or 0 when this
+     * refusal is left to a later record: the first refusal is recorded, then at most one per {@link
+     * #REFUSAL_RECORD_INTERVAL}.
+     */
+    public long refused(String source) {
+        Instant now = clock.instant();
+        synchronized (sources) {
+            SourceState state = sources.get(source);
+            if (state == null) {
+                return 1; // forgotten meanwhile (evicted): record it alone
+            }
+            state.unrecordedRefusals++;
+            if (now.isBefore(state.lastRecordedRefusal.plus(REFUSAL_RECORD_INTERVAL))) {
+                return 0;
+            }
+            state.lastRecordedRefusal = now;
+            long refusals = state.unrecordedRefusals;
+            state.unrecordedRefusals = 0;
+            return refusals;
         }
     }
 

@@ -7,7 +7,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One connector that is online: its control stream and what it told us. Sends are serialized here because
@@ -19,7 +20,9 @@ final class ConnectorLink {
     private final Hello hello;
     private final Instant connectedAt;
     private final StreamObserver<GatewayMessage> control;
-    private final AtomicInteger streamsOpen = new AtomicInteger();
+    /** The data streams opened through this link and not closed yet. */
+    private final Set<TunnelChannel> streams = ConcurrentHashMap.newKeySet();
+
     private volatile Instant lastHeard;
     private volatile List<TargetStatus> targets = List.of();
     private boolean closed;
@@ -66,15 +69,23 @@ final class ConnectorLink {
     }
 
     int streamsOpen() {
-        return streamsOpen.get();
+        return streams.size();
     }
 
-    void streamOpened() {
-        streamsOpen.incrementAndGet();
+    void streamOpened(TunnelChannel channel) {
+        streams.add(channel);
+        channel.closeFuture().addListener(closed -> streams.remove(channel));
     }
 
-    void streamClosed() {
-        streamsOpen.decrementAndGet();
+    /**
+     * Ends every data stream of this link with {@code reason}. Needed when the link is given up while its
+     * transport stays open (a connector that froze or whose network stalls: no RST ever cancels the data
+     * calls), or the sessions on those streams would wait for bytes that never come.
+     */
+    void failStreams(String reason) {
+        for (TunnelChannel channel : streams) {
+            TunnelChannel.onLoop(channel, () -> channel.onRemoteFailure(reason));
+        }
     }
 
     /** Sends on the control stream; false when the link is already closed. */

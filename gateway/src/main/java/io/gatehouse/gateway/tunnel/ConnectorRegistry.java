@@ -132,9 +132,7 @@ public final class ConnectorRegistry implements AutoCloseable {
             return null; // unknown, timed out, or asked of another connector: never hand it to this one
         }
         opening.remove(streamId);
-        ConnectorLink link = waiting.link();
-        link.streamOpened();
-        waiting.channel().closeFuture().addListener(closed -> link.streamClosed());
+        waiting.link().streamOpened(waiting.channel());
         return waiting.channel();
     }
 
@@ -272,6 +270,7 @@ public final class ConnectorRegistry implements AutoCloseable {
         if (link != null) {
             link.end(Status.UNAUTHENTICATED.withDescription("connector " + connector + " was removed"));
             detach(link, "removed by an administrator");
+            link.failStreams("connector " + connector + " was removed");
         }
     }
 
@@ -280,8 +279,12 @@ public final class ConnectorRegistry implements AutoCloseable {
         Duration silence = heartbeat.multipliedBy(TunnelProtocol.MISSED_HEARTBEATS);
         for (ConnectorLink link : online.values()) {
             if (link.lastHeard().plus(silence).isBefore(now)) {
-                link.end(Status.UNAVAILABLE.withDescription("no heartbeat for " + silence.toSeconds() + " s"));
-                detach(link, "no heartbeat for " + silence.toSeconds() + " s");
+                String why = "no heartbeat for " + silence.toSeconds() + " s";
+                link.end(Status.UNAVAILABLE.withDescription(why));
+                detach(link, why);
+                // The transport may well stay open (a frozen process, a stalled path): its data streams would
+                // never be cancelled, so the sessions on them end here, with the reason.
+                link.failStreams("connector " + link.name() + " disconnected (" + why + ")");
                 continue;
             }
             link.send(GatewayMessage.newBuilder()

@@ -86,6 +86,48 @@ public final class ConnectorProcess implements AutoCloseable {
         signal("TERM");
     }
 
+    /** SIGSTOP: the process freezes; its sockets stay open and the kernel still acknowledges their bytes. */
+    public void freeze() {
+        send("STOP");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!"T".equals(processState()) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        if (!"T".equals(processState())) {
+            throw new IllegalStateException("connector " + process.pid() + " did not stop: state " + processState());
+        }
+    }
+
+    /** The state letter of /proc/PID/stat (R running, S sleeping, T stopped), or "?" when it cannot be read. */
+    private String processState() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() {
+        send("CONT");
+    }
+
+    private void send(String signal) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .start()
+                    .waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void signal(String name) {
         // Process.destroy() from inside surefire did not deliver SIGTERM to the child; kill(1) does.
         try {
