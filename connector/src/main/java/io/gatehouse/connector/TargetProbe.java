@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import jdk.net.ExtendedSocketOptions;
 
 /** Whether a target ({@code host:port}) accepts a TCP connection from here, and how long that took. */
 final class TargetProbe {
@@ -34,11 +35,25 @@ final class TargetProbe {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
+            keepAlive(socket);
             socket.connect(new InetSocketAddress(hp.host(), hp.port()), (int) timeout.toMillis());
             return socket;
         } catch (IOException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /**
+     * TCP keepalive as on the gateway's own connections: probes after 60 s idle, every 10 s, 6 times (tcp(7)),
+     * so a resource that vanished without FIN or RST ends the session after about two minutes, not never.
+     */
+    private static void keepAlive(Socket socket) throws IOException {
+        socket.setKeepAlive(true);
+        if (socket.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, 60);
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, 10);
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, 6);
         }
     }
 

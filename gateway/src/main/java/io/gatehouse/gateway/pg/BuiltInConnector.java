@@ -20,7 +20,7 @@ public final class BuiltInConnector implements UpstreamConnector {
     public ChannelFuture connect(
             ConnectionRecord connection, String sessionId, EventLoop loop, ChannelHandler handler) {
         HostPort target = HostPort.parse(connection.target());
-        return new Bootstrap()
+        return Transport.keepAlive(new Bootstrap())
                 .group(loop)
                 .channel(Transport.socketChannel())
                 .option(ChannelOption.AUTO_READ, false)

@@ -43,7 +43,7 @@ public final class PgListener implements AutoCloseable {
         CancelRegistry cancels = new CancelRegistry();
         SessionPolicy policy = new SessionPolicy(services.revocations());
         try {
-            Channel server = new ServerBootstrap()
+            Channel server = Transport.keepAliveChildren(new ServerBootstrap())
                     .group(boss, workers)
                     .channel(Transport.serverChannel())
                     .childOption(ChannelOption.AUTO_READ, false)
