@@ -71,22 +71,26 @@ public final class RecorderBench {
                 "p50 ack",
                 "p99 ack",
                 "events per fsync");
-        for (String kind : stores) {
-            for (int p : producers) {
-                for (String index : indexer) {
-                    Result r = run(kind, p, seconds, work, index.equals("on"));
-                    System.out.printf(
-                            Locale.ROOT,
-                            "%-11s %8s %9d %12.0f %8.0fµs %8.0fµs %16.1f%n",
-                            kind,
-                            index,
-                            p,
-                            r.perSecond,
-                            r.p50,
-                            r.p99,
-                            r.perSecond / fsync.fsyncsPerSecond());
+        try {
+            for (String kind : stores) {
+                for (int p : producers) {
+                    for (String index : indexer) {
+                        Result r = run(kind, p, seconds, work, index.equals("on"));
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%-11s %8s %9d %12.0f %8.0fµs %8.0fµs %16.1f%n",
+                                kind,
+                                index,
+                                p,
+                                r.perSecond,
+                                r.p50,
+                                r.p99,
+                                r.perSecond / fsync.fsyncsPerSecond());
+                    }
                 }
             }
+        } finally {
+            PgBench.deleteRecursively(work);
         }
     }
 

@@ -111,6 +111,8 @@ public final class ReviewBench {
                         base, serveSeconds, work.resolve("initial-admin-token"));
                 Thread.sleep(serveSeconds * 1000L);
             }
+        } finally {
+            PgBench.deleteRecursively(work); // the filled store is ~600 MB
         }
     }
 
