@@ -818,10 +818,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             }
         } catch (RuntimeException e) {
             otherwise.run();
-            notRecorded(e);
+            notRecorded(e, events);
             return;
         }
-        new DurableWait(then, otherwise).await(durable);
+        new DurableWait(events, then, otherwise).await(durable);
     }
 
     /**
@@ -831,12 +831,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * one extra thread wake-up per fail-closed statement on a 2-core machine).
      */
     private final class DurableWait {
+        private final List<Event> events;
         private final Runnable then;
         private final Runnable otherwise;
         private boolean settled;
         private io.netty.util.concurrent.ScheduledFuture<?> deadline;
 
-        DurableWait(Runnable then, Runnable otherwise) {
+        DurableWait(List<Event> events, Runnable then, Runnable otherwise) {
+            this.events = events;
             this.then = then;
             this.otherwise = otherwise;
         }
@@ -863,14 +865,46 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 otherwise.run();
             } else if (error != null) {
                 otherwise.run();
-                notRecorded(error);
+                notRecorded(error, events);
             } else {
                 then.run();
             }
         }
     }
 
-    private void notRecorded(Throwable cause) {
+    /**
+     * The records of {@code events} could not be made durable in time, so what they describe is refused. For
+     * the commands among them that means the statements never reach the database: they are recorded as
+     * {@code blocked} (statement, 58000 and why; best-effort, so they are kept while the store is away and
+     * written when it returns) instead of as commands, and get no {@code command.result} — an outcome
+     * "unknown" for a command the log does not hold would read as a lost event and suggest it may have run.
+     * (If a record lands after the deadline after all, the log holds the command and its blocked event: it
+     * was recorded and not run.)
+     */
+    private void notRecorded(Throwable cause, List<Event> events) {
+        List<Event> refused =
+                events.stream().filter(e -> e.kind() == EventKind.COMMAND).toList();
+        if (!refused.isEmpty()) {
+            tracker.refused(refused.size());
+            for (Event command : refused) {
+                Event.Builder blocked = session.event(EventKind.BLOCKED, services.clock());
+                command.fields().forEach((name, value) -> {
+                    if (!name.equals("command")) {
+                        blocked.field(name, value);
+                    }
+                });
+                blocked.field("sqlstate", Value.of(PgErrors.RECORDING_UNAVAILABLE))
+                        .field("reason", Value.of(PgErrors.NOT_RECORDED_MESSAGE));
+                try {
+                    services.recorder().appendBestEffort(blocked.build());
+                } catch (RecordingUnavailableException full) {
+                    LOG.warn(
+                            "session {}: a refused statement's blocked event could not be kept: {}",
+                            sessionId,
+                            full.getMessage());
+                }
+            }
+        }
         fail(
                 PgErrors.RECORDING_UNAVAILABLE,
                 PgErrors.NOT_RECORDED_MESSAGE,

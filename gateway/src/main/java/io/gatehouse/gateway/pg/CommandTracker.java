@@ -160,6 +160,18 @@ final class CommandTracker {
         this.results = results;
     }
 
+    /**
+     * The newest {@code count} commands were refused before they were forwarded (their records could not be
+     * made durable): they never ran, so they get no outcome, and they do not count among the session's
+     * recorded commands. Their numbers are not handed out again: the session ends with the refusal.
+     */
+    void refused(int count) {
+        long firstRefused = commands - count + 1;
+        pending.removeIf(p -> p.command() != null && p.command().number >= firstRefused);
+        suspended.values().removeIf(c -> c.number >= firstRefused);
+        commands -= count;
+    }
+
     /** Commands started so far (the {@code command} numbers handed out). */
     long commands() {
         return commands;

@@ -2,8 +2,10 @@ package io.gatehouse.gateway.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.audit.Event;
+import io.gatehouse.audit.EventKind;
 import io.gatehouse.gateway.config.ConfigKey;
 import io.gatehouse.gateway.recorder.Recorder;
 import io.gatehouse.gateway.security.FailureRateLimiter;
@@ -17,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
@@ -84,6 +87,102 @@ class PgFailClosedTest {
             try (Connection direct = pg.direct();
                     Statement s = direct.createStatement();
                     ResultSet rs = s.executeQuery("select count(*) from guarded")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+    }
+
+    /**
+     * The real log writer, except that while "down" no waited-for record becomes durable (the store fails
+     * every batch), while best-effort events are kept and written, as the writer does once the store is back.
+     */
+    static final class FailingStoreRecorder implements Recorder {
+        private final Recorder real;
+        volatile boolean down;
+
+        FailingStoreRecorder(Recorder real) {
+            this.real = real;
+        }
+
+        @Override
+        public CompletableFuture<Long> append(Event draft) {
+            return down
+                    ? CompletableFuture.failedFuture(new io.gatehouse.gateway.recorder.RecordingUnavailableException(
+                            "the recording store is unavailable: disk full (test)"))
+                    : real.append(draft);
+        }
+
+        @Override
+        public void appendBestEffort(Event draft) {
+            real.appendBestEffort(draft);
+        }
+    }
+
+    @Test
+    void aRefusedStatementIsRecordedAsBlockedAndNotAsACommandWithAnUnknownOutcome(@TempDir Path dir) throws Exception {
+        try (PgFixture pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of())) {
+            FailingStoreRecorder recorder =
+                    new FailingStoreRecorder(pg.gateway.gateway().writer());
+            PgServices services = PgServices.of(
+                            pg.gateway.gateway().store(),
+                            recorder,
+                            SecretBox.ofKey(new byte[32]),
+                            new FailureRateLimiter(),
+                            SSLContext.getDefault(),
+                            Clock.systemUTC(),
+                            Duration.ofMillis(300))
+                    .withConnector(pg.router());
+            try (PgListener listener = PgListener.start("127.0.0.1", 0, services);
+                    Connection c = DriverManager.getConnection(
+                            "jdbc:postgresql://127.0.0.1:" + listener.port() + "/pg-test?sslmode=disable",
+                            "devin",
+                            pg.token);
+                    Statement s = c.createStatement()) {
+                s.execute("create table refused (id int)");
+                recorder.down = true;
+                assertThatThrownBy(() -> s.executeUpdate("insert into refused values (42)"))
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e ->
+                                assertThat(((SQLException) e).getSQLState()).isEqualTo(PgErrors.RECORDING_UNAVAILABLE));
+            }
+            String session = await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> pg.events(EventKind.BLOCKED).stream()
+                                    .filter(e -> "insert into refused values (42)".equals(PgFixture.text(e, "sql")))
+                                    .findFirst(),
+                            java.util.Optional::isPresent)
+                    .get()
+                    .session();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> pg.events(EventKind.SESSION_END).stream().anyMatch(e -> session.equals(e.session())));
+            List<Event> events = pg.events().stream()
+                    .filter(e -> session.equals(e.session()))
+                    .toList();
+            Event blocked = events.stream()
+                    .filter(e -> e.kind() == EventKind.BLOCKED)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(PgFixture.text(blocked, "sqlstate")).isEqualTo(PgErrors.RECORDING_UNAVAILABLE);
+            assertThat(PgFixture.text(blocked, "reason")).isEqualTo(PgErrors.NOT_RECORDED_MESSAGE);
+            assertThat(events)
+                    .as("no outcome for the refused statement: it never ran")
+                    .noneMatch(
+                            e -> e.kind() == EventKind.COMMAND_RESULT && "unknown".equals(PgFixture.text(e, "status")));
+            long commands =
+                    events.stream().filter(e -> e.kind() == EventKind.COMMAND).count();
+            Event end = events.stream()
+                    .filter(e -> e.kind() == EventKind.SESSION_END)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(PgFixture.number(end, "commands"))
+                    .as("session.end counts the commands the log holds")
+                    .isEqualTo(commands);
+            assertThat(events.stream().filter(e -> e.kind() == EventKind.COMMAND))
+                    .noneMatch(e -> "insert into refused values (42)".equals(PgFixture.text(e, "sql")));
+            try (Connection direct = pg.direct();
+                    Statement s = direct.createStatement();
+                    ResultSet rs = s.executeQuery("select count(*) from refused")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isZero();
             }

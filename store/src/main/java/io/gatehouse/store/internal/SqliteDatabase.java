@@ -219,10 +219,33 @@ final class SqliteDatabase implements Database {
                 }
             }
         } catch (SQLException e) {
+            forgetTransactionStatements();
             throw translate(file, role, e);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * sqlite-jdbc finalizes a prepared statement whose step fails with anything but BUSY, LOCKED, CONSTRAINT
+     * or MISUSE ({@code DB.execute}): after an I/O error or {@code SQLITE_FULL} at COMMIT (a full disk), the
+     * cached COMMIT would answer "statement is not executing" to every later write, and the store would
+     * never write again until the gateway restarted, although the disk had room again. So a failed write
+     * drops the cached transaction statements and the next write prepares them afresh. Caller holds the
+     * write lock.
+     */
+    private void forgetTransactionStatements() {
+        for (PreparedStatement statement : new PreparedStatement[] {begin, commit}) {
+            if (statement != null) {
+                try {
+                    statement.close();
+                } catch (SQLException e) {
+                    // already finalized by the driver; the write's own error is the one reported
+                }
+            }
+        }
+        begin = null;
+        commit = null;
     }
 
     @Override

@@ -1,0 +1,54 @@
+package io.gatehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.gateway.testing.GatewayProcess;
+import io.gatehouse.gateway.testing.KillHarness;
+import io.gatehouse.testkit.EmbeddedPostgresServer;
+import io.gatehouse.testkit.PostgresDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7, the kill test in short (3 rounds; {@code bench/kill.sh} runs 20 or more): a gateway process
+ * killed with SIGKILL while clients write through a fail-closed connection never leaves a row in the database
+ * that its log does not record, and its log verifies.
+ */
+class GatewayKillTest {
+    static final int ROUNDS = Integer.getInteger("gatehouse.kill.rounds", 3);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void everyRowInTheDatabaseIsRecordedAfterRepeatedSigkillsAndTheLogVerifies() throws Exception {
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+        PostgresDatabase database = server.createPostgresDatabase();
+        KillHarness.Report report = KillHarness.run(
+                new KillHarness.Settings(
+                        GatewayProcess.classpathLauncher(Main.class.getName()),
+                        work,
+                        ROUNDS,
+                        4,
+                        7,
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(1200)),
+                database,
+                server.port());
+        System.out.println(report.summary());
+
+        assertThat(report.kills()).isEqualTo(ROUNDS);
+        assertThat(report.rowsInDatabase()).as("transactions committed").isPositive();
+        assertThat(report.unexpectedErrors()).as("client errors before a kill").isEmpty();
+        assertThat(report.rowsWithoutRecord())
+                .as("rows in the database without a command event")
+                .isEmpty();
+        assertThat(report.acknowledgedNotInDatabase())
+                .as("acknowledged inserts missing")
+                .isEmpty();
+        assertThat(report.verified()).as(report.verifyOutput()).isTrue();
+        assertThat(report.verifyOutput()).startsWith("ok:");
+    }
+}
