@@ -6,19 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
 import io.gatehouse.gateway.recorder.Recorder;
-import io.gatehouse.gateway.security.FailureRateLimiter;
-import io.gatehouse.gateway.security.SecretBox;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,15 +71,7 @@ class PgBestEffortBackpressureTest {
             pg.connection("pg-be", Map.of("durability", "best-effort"));
             pg.grant("devin", "pg-be");
             LaggingRecorder recorder = new LaggingRecorder(pg.gateway.gateway().writer());
-            PgServices services = PgServices.of(
-                            pg.gateway.gateway().store(),
-                            recorder,
-                            SecretBox.ofKey(new byte[32]),
-                            new FailureRateLimiter(),
-                            SSLContext.getDefault(),
-                            Clock.systemUTC(),
-                            Duration.ofSeconds(2))
-                    .withConnector(pg.router());
+            PgServices services = pg.services(recorder, Duration.ofSeconds(2));
             try (PgListener listener = PgListener.start("127.0.0.1", 0, services);
                     Connection c = DriverManager.getConnection(
                             "jdbc:postgresql://127.0.0.1:" + listener.port() + "/pg-be?sslmode=disable",

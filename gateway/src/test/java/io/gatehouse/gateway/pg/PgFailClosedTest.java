@@ -8,8 +8,6 @@ import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
 import io.gatehouse.gateway.config.ConfigKey;
 import io.gatehouse.gateway.recorder.Recorder;
-import io.gatehouse.gateway.security.FailureRateLimiter;
-import io.gatehouse.gateway.security.SecretBox;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,12 +15,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,15 +56,7 @@ class PgFailClosedTest {
         try (PgFixture pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of())) {
             SwitchableRecorder recorder =
                     new SwitchableRecorder(pg.gateway.gateway().writer());
-            PgServices services = PgServices.of(
-                            pg.gateway.gateway().store(),
-                            recorder,
-                            SecretBox.ofKey(new byte[32]),
-                            new FailureRateLimiter(),
-                            SSLContext.getDefault(),
-                            Clock.systemUTC(),
-                            Duration.ofMillis(300))
-                    .withConnector(pg.router());
+            PgServices services = pg.services(recorder, Duration.ofMillis(300));
             try (PgListener listener = PgListener.start("127.0.0.1", 0, services);
                     Connection c = DriverManager.getConnection(
                             "jdbc:postgresql://127.0.0.1:" + listener.port() + "/pg-test?sslmode=disable",
@@ -124,15 +112,7 @@ class PgFailClosedTest {
         try (PgFixture pg = fixture(dir, EmbeddedPostgresServer.shared(), Map.of())) {
             FailingStoreRecorder recorder =
                     new FailingStoreRecorder(pg.gateway.gateway().writer());
-            PgServices services = PgServices.of(
-                            pg.gateway.gateway().store(),
-                            recorder,
-                            SecretBox.ofKey(new byte[32]),
-                            new FailureRateLimiter(),
-                            SSLContext.getDefault(),
-                            Clock.systemUTC(),
-                            Duration.ofMillis(300))
-                    .withConnector(pg.router());
+            PgServices services = pg.services(recorder, Duration.ofMillis(300));
             try (PgListener listener = PgListener.start("127.0.0.1", 0, services);
                     Connection c = DriverManager.getConnection(
                             "jdbc:postgresql://127.0.0.1:" + listener.port() + "/pg-test?sslmode=disable",
@@ -233,15 +213,7 @@ class PgFailClosedTest {
             pg.grant("devin", "pg-be");
             FullBacklogRecorder recorder =
                     new FullBacklogRecorder(pg.gateway.gateway().writer());
-            PgServices services = PgServices.of(
-                            pg.gateway.gateway().store(),
-                            recorder,
-                            SecretBox.ofKey(new byte[32]),
-                            new FailureRateLimiter(),
-                            SSLContext.getDefault(),
-                            Clock.systemUTC(),
-                            Duration.ofMillis(300))
-                    .withConnector(pg.router());
+            PgServices services = pg.services(recorder, Duration.ofMillis(300));
             try (PgListener listener = PgListener.start("127.0.0.1", 0, services);
                     Connection c = DriverManager.getConnection(
                             "jdbc:postgresql://127.0.0.1:" + listener.port()

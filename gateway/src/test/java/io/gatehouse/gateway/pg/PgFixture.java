@@ -9,12 +9,16 @@ import io.gatehouse.audit.EventKind;
 import io.gatehouse.audit.MalformedRecordException;
 import io.gatehouse.audit.Value;
 import io.gatehouse.gateway.config.ConfigKey;
+import io.gatehouse.gateway.recorder.Recorder;
+import io.gatehouse.gateway.security.FailureRateLimiter;
+import io.gatehouse.gateway.security.SecretBox;
 import io.gatehouse.gateway.testing.ConnectorProcess;
 import io.gatehouse.gateway.testing.TestGateway;
 import io.gatehouse.store.LogEntry;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
 import io.gatehouse.testkit.PostgresDatabase;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** A real gateway with one identity, token, postgres connection and grant, over a fresh embedded database. */
 final class PgFixture implements AutoCloseable {
@@ -90,6 +95,22 @@ final class PgFixture implements AutoCloseable {
     UpstreamConnector router() {
         return new ConnectorRouter(
                 new BuiltInConnector(Duration.ofSeconds(10)), gateway.gateway().connectors(), Duration.ofSeconds(10));
+    }
+
+    /**
+     * The gateway's services for a listener of the test's own ({@code PgListener.start}), with {@code recorder}
+     * in place of the gateway's log writer and {@code deadline} for fail-closed records.
+     */
+    PgServices services(Recorder recorder, Duration deadline) throws NoSuchAlgorithmException {
+        return PgServices.of(
+                        gateway.gateway().store(),
+                        recorder,
+                        SecretBox.ofKey(new byte[32]),
+                        new FailureRateLimiter(),
+                        SSLContext.getDefault(),
+                        Clock.systemUTC(),
+                        deadline)
+                .withConnector(router());
     }
 
     boolean throughConnector() {
