@@ -159,41 +159,11 @@ public final class PgBench {
                     .get("token")
                     .asText();
             for (String durability : List.of("fail-closed", "best-effort")) {
-                admin.post(
-                        "/api/v1/connections",
-                        Map.of(
-                                "name",
-                                durability,
-                                "type",
-                                "postgres",
-                                "target",
-                                "127.0.0.1:" + pgPort,
-                                "username",
-                                "postgres",
-                                "database",
-                                DATABASE,
-                                "durability",
-                                durability));
-                admin.post("/api/v1/grants", Map.of("identity", IDENTITY, "connection", durability));
+                admin.postgresConnection(durability, IDENTITY, pgPort, DATABASE, Map.of("durability", durability));
             }
             if (targets.contains("connector")) {
                 connector = startConnector(gateway, admin, data, work.resolve("connector"));
-                admin.post(
-                        "/api/v1/connections",
-                        Map.of(
-                                "name",
-                                "via-connector",
-                                "type",
-                                "postgres",
-                                "target",
-                                "127.0.0.1:" + pgPort,
-                                "username",
-                                "postgres",
-                                "database",
-                                DATABASE,
-                                "connector",
-                                CONNECTOR));
-                admin.post("/api/v1/grants", Map.of("identity", IDENTITY, "connection", "via-connector"));
+                admin.postgresConnection("via-connector", IDENTITY, pgPort, DATABASE, Map.of("connector", CONNECTOR));
             }
             System.out.printf(
                     Locale.ROOT,
@@ -715,6 +685,28 @@ public final class PgBench {
                             .build(),
                     URI.create("https://127.0.0.1:" + gateway.apiPort()),
                     token);
+        }
+
+        /**
+         * A postgres connection {@code name} to the database {@code database} at 127.0.0.1:{@code port} (as
+         * user postgres), with {@code extra} fields, granted to {@code identity}.
+         */
+        void postgresConnection(String name, String identity, int port, String database, Map<String, String> extra)
+                throws IOException, InterruptedException {
+            Map<String, String> body = new java.util.HashMap<>(Map.of(
+                    "name",
+                    name,
+                    "type",
+                    "postgres",
+                    "target",
+                    "127.0.0.1:" + port,
+                    "username",
+                    "postgres",
+                    "database",
+                    database));
+            body.putAll(extra);
+            post("/api/v1/connections", body);
+            post("/api/v1/grants", Map.of("identity", identity, "connection", name));
         }
 
         JsonNode post(String path, Object body) throws IOException, InterruptedException {

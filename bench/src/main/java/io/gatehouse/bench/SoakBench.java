@@ -87,22 +87,8 @@ public final class SoakBench {
                     .get("token")
                     .asText();
             for (String durability : List.of("fail-closed", "best-effort")) {
-                admin.post(
-                        "/api/v1/connections",
-                        Map.of(
-                                "name",
-                                durability,
-                                "type",
-                                "postgres",
-                                "target",
-                                "127.0.0.1:" + postgres.getPort(),
-                                "username",
-                                "postgres",
-                                "database",
-                                DATABASE,
-                                "durability",
-                                durability));
-                admin.post("/api/v1/grants", Map.of("identity", IDENTITY, "connection", durability));
+                admin.postgresConnection(
+                        durability, IDENTITY, postgres.getPort(), DATABASE, Map.of("durability", durability));
             }
             String origin = gateway.writer().origin();
             System.out.printf(

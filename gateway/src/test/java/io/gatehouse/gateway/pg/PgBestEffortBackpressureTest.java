@@ -3,9 +3,9 @@ package io.gatehouse.gateway.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
 import io.gatehouse.gateway.recorder.Recorder;
+import io.gatehouse.gateway.testing.DelegatingRecorder;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,37 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 class PgBestEffortBackpressureTest {
 
     /** The gateway's real log writer, reporting "behind" when told to. */
-    static final class LaggingRecorder implements Recorder {
-        private final Recorder real;
+    static final class LaggingRecorder extends DelegatingRecorder {
         volatile boolean behind;
 
         LaggingRecorder(Recorder real) {
-            this.real = real;
-        }
-
-        @Override
-        public CompletableFuture<Long> append(Event draft) {
-            return real.append(draft);
-        }
-
-        @Override
-        public void appendBestEffort(Event draft) {
-            real.appendBestEffort(draft);
-        }
-
-        @Override
-        public void reserveBestEffort(int events) {
-            real.reserveBestEffort(events);
-        }
-
-        @Override
-        public void appendReserved(Event draft) {
-            real.appendReserved(draft);
-        }
-
-        @Override
-        public void releaseReserved(int events) {
-            real.releaseReserved(events);
+            super(real);
         }
 
         @Override

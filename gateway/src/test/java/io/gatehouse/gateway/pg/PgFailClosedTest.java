@@ -8,6 +8,7 @@ import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
 import io.gatehouse.gateway.config.ConfigKey;
 import io.gatehouse.gateway.recorder.Recorder;
+import io.gatehouse.gateway.testing.DelegatingRecorder;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,12 +31,11 @@ class PgFailClosedTest {
     }
 
     /** The gateway's real log writer until switched "down": then no append ever becomes durable. */
-    static final class SwitchableRecorder implements Recorder {
-        private final Recorder real;
+    static final class SwitchableRecorder extends DelegatingRecorder {
         volatile boolean down;
 
         SwitchableRecorder(Recorder real) {
-            this.real = real;
+            super(real);
         }
 
         @Override
@@ -85,12 +85,11 @@ class PgFailClosedTest {
      * The real log writer, except that while "down" no waited-for record becomes durable (the store fails
      * every batch), while best-effort events are kept and written, as the writer does once the store is back.
      */
-    static final class FailingStoreRecorder implements Recorder {
-        private final Recorder real;
+    static final class FailingStoreRecorder extends DelegatingRecorder {
         volatile boolean down;
 
         FailingStoreRecorder(Recorder real) {
-            this.real = real;
+            super(real);
         }
 
         @Override
@@ -99,11 +98,6 @@ class PgFailClosedTest {
                     ? CompletableFuture.failedFuture(new io.gatehouse.gateway.recorder.RecordingUnavailableException(
                             "the recording store is unavailable: disk full (test)"))
                     : real.append(draft);
-        }
-
-        @Override
-        public void appendBestEffort(Event draft) {
-            real.appendBestEffort(draft);
         }
     }
 
@@ -170,17 +164,11 @@ class PgFailClosedTest {
     }
 
     /** A recorder whose best-effort backlog is full, as when the store has been down for a while. */
-    static final class FullBacklogRecorder implements Recorder {
-        final Recorder real;
+    static final class FullBacklogRecorder extends DelegatingRecorder {
         volatile boolean full;
 
         FullBacklogRecorder(Recorder real) {
-            this.real = real;
-        }
-
-        @Override
-        public CompletableFuture<Long> append(Event draft) {
-            return real.append(draft);
+            super(real);
         }
 
         @Override
@@ -203,6 +191,11 @@ class PgFailClosedTest {
         @Override
         public void appendReserved(Event draft) {
             real.appendBestEffort(draft); // its room was reserved while there was some: never refused
+        }
+
+        @Override
+        public void releaseReserved(int events) {
+            // nothing was reserved in the real writer (reserveBestEffort above does not pass on)
         }
     }
 
