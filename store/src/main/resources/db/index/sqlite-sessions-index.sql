@@ -75,11 +75,9 @@ CREATE INDEX session_commands_by_connection ON session_commands (connection, tim
 -- detail=none keeps only which rows hold a trigram, not where: it cannot answer phrase queries (hence the
 -- confirmation) but costs the indexer ~40 % less per command than detail=full. Contentless: the texts stay in
 -- session_commands only; contentless_delete lets a rebuild empty it with a plain DELETE.
+-- Filled by the indexer with one INSERT ... SELECT per batch, not by a trigger on session_commands: FTS5 flushes
+-- its pending terms at every statement savepoint, and a trigger gives each inserted row one, so each command
+-- became a segment of its own to merge (measured: 60-70 µs of CPU per command with the trigger, 7 µs without).
 CREATE VIRTUAL TABLE command_text USING fts5 (
     text, content = '', contentless_delete = 1, detail = none, tokenize = 'trigram case_sensitive 0'
 )
-;;
-CREATE TRIGGER session_commands_text AFTER INSERT ON session_commands WHEN new.text IS NOT NULL
-BEGIN
-    INSERT INTO command_text (rowid, text) VALUES (new.id, new.text);
-END

@@ -89,6 +89,9 @@ public final class ByteReader {
      * string re-encodes to exactly the same bytes.
      */
     public String utf8(byte[] raw, int at, String what) throws MalformedRecordException {
+        if (ascii(raw)) { // most fields are ASCII: one copy, no decoder (the sessions indexer decodes every event)
+            return new String(raw, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()
@@ -99,5 +102,14 @@ public final class ByteReader {
         } catch (CharacterCodingException e) {
             throw new MalformedRecordException(at, what + " is not valid UTF-8", e);
         }
+    }
+
+    private static boolean ascii(byte[] raw) {
+        for (byte b : raw) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -64,10 +64,13 @@ final class JdbcSessionIndexer implements SessionIndexer {
 
     private final Database database;
     private final LogRepository log;
+    /** SQLite: the index file's trigram index {@code command_text} is filled with each batch's commands. */
+    private final boolean textIndex;
 
     JdbcSessionIndexer(Database database, LogRepository log) {
         this.database = database;
         this.log = log;
+        this.textIndex = database.dialect().equals("sqlite");
     }
 
     @Override
@@ -90,7 +93,7 @@ final class JdbcSessionIndexer implements SessionIndexer {
             }
             IndexBatch batch = decode(origin, entries);
             long upTo = entries.get(entries.size() - 1).index() + 1;
-            boolean applied = database.writeDerived(sql -> apply(sql, origin, from, upTo, batch));
+            boolean applied = database.writeDerived(sql -> apply(sql, origin, from, upTo, batch, textIndex));
             if (applied) {
                 indexed += entries.size();
             }
@@ -166,7 +169,8 @@ final class JdbcSessionIndexer implements SessionIndexer {
     }
 
     /** Applies the batch of events [from, upTo) unless another indexer moved the position first. */
-    private static boolean apply(Connection sql, String origin, long from, long upTo, IndexBatch batch)
+    private static boolean apply(
+            Connection sql, String origin, long from, long upTo, IndexBatch batch, boolean textIndex)
             throws SQLException {
         OptionalLong logId = logId(sql, origin);
         if (logId.isEmpty() || !advance(sql, logId.getAsLong(), from, upTo)) {
@@ -174,7 +178,11 @@ final class JdbcSessionIndexer implements SessionIndexer {
         }
         long id = logId.getAsLong();
         upsertSessions(sql, id, batch);
+        long lastCommandBefore = textIndex ? lastCommandId(sql) : 0;
         insertCommands(sql, id, batch);
+        if (textIndex) {
+            indexTexts(sql, lastCommandBefore);
+        }
         updateLateOutcomes(sql, id, batch);
         return true;
     }
@@ -259,6 +267,28 @@ final class JdbcSessionIndexer implements SessionIndexer {
                 insert.addBatch();
             }
             insert.executeBatch();
+        }
+    }
+
+    private static long lastCommandId(Connection sql) throws SQLException {
+        try (Statement select = sql.createStatement();
+                ResultSet row = select.executeQuery("SELECT coalesce(max(id), 0) FROM session_commands")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /**
+     * Adds the texts of the commands just inserted (ids above {@code after}: this indexer is the index file's
+     * only writer) to the trigram index in one statement. Not row by row, nor by a trigger: FTS5 flushes its
+     * pending terms at every statement savepoint, so one insert per command made one segment per command
+     * (index schema, command_text).
+     */
+    private static void indexTexts(Connection sql, long after) throws SQLException {
+        try (PreparedStatement insert = sql.prepareStatement("INSERT INTO command_text (rowid, text)"
+                + " SELECT id, text FROM session_commands WHERE id > ? AND text IS NOT NULL")) {
+            insert.setLong(1, after);
+            insert.executeUpdate();
         }
     }
 

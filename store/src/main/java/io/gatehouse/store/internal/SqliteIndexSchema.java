@@ -16,7 +16,7 @@ import java.sql.Statement;
  */
 final class SqliteIndexSchema {
     /** Bump on any change to the schema file: existing index files are then rebuilt. */
-    static final int VERSION = 1;
+    static final int VERSION = 2; // 2: command_text filled by the indexer, no trigger
 
     private static final String RESOURCE = "/db/index/sqlite-sessions-index.sql";
 
