@@ -19,23 +19,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
-import io.grpc.netty.shaded.io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
-import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,8 +52,6 @@ public final class Connector implements AutoCloseable {
     private final ConnectorSettings settings;
     private final Clock clock;
     private final ManagedChannel channel;
-    private final EventLoopGroup loops;
-    private final Class<? extends io.grpc.netty.shaded.io.netty.channel.Channel> socketType;
     private final TunnelGrpc.TunnelStub stub;
     private final ScheduledExecutorService scheduler;
     private final Backoff backoff;
@@ -77,17 +62,10 @@ public final class Connector implements AutoCloseable {
     private volatile String fatal;
     private volatile boolean everConnected;
 
-    private Connector(
-            ConnectorSettings settings,
-            Clock clock,
-            ManagedChannel channel,
-            EventLoopGroup loops,
-            Class<? extends io.grpc.netty.shaded.io.netty.channel.Channel> socketType) {
+    private Connector(ConnectorSettings settings, Clock clock, ManagedChannel channel) {
         this.settings = settings;
         this.clock = clock;
         this.channel = channel;
-        this.loops = loops;
-        this.socketType = socketType;
         this.stub = TunnelGrpc.newStub(channel).withCallCredentials(TunnelAuth.bearer(settings.token()));
         this.scheduler = Executors.newScheduledThreadPool(
                 1, Thread.ofPlatform().name("connector").daemon(true).factory());
@@ -109,29 +87,15 @@ public final class Connector implements AutoCloseable {
             throw new IllegalArgumentException(
                     "cannot read the gateway's CA certificate " + settings.ca() + ": " + e.getMessage());
         }
-        // One event loop carries the gateway connection and every resource socket: a frame is relayed on the
-        // thread that received it, with no hand-off (StreamBridge). One HTTP/2 connection is served by one
-        // thread anyway; more threads would only move the resource sockets away from it.
-        boolean epoll = Epoll.isAvailable();
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(
-                Integer.getInteger("gatehouse.connector.threads", 1),
-                new DefaultThreadFactory("connector-io", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        Class<? extends io.grpc.netty.shaded.io.netty.channel.Channel> socketType =
-                epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         ManagedChannel channel = NettyChannelBuilder.forTarget(settings.gateway(), tls)
-                .eventLoopGroup(loops)
-                .channelType(socketType)
                 .maxInboundMessageSize(TunnelProtocol.MAX_MESSAGE)
                 .keepAliveTime(10, TimeUnit.SECONDS)
                 .keepAliveTimeout(5, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)
-                // Callbacks only relay bytes or queue a control message: run them on the transport thread.
+                // Callbacks only queue frames or wake a thread: run them on the transport thread, no pool hop.
                 .directExecutor()
-                // No retry buffer: a data call's frames are relayed once, never kept for a replay.
-                .disableRetry()
                 .build();
-        Connector connector = new Connector(settings, Clock.systemUTC(), channel, loops, socketType);
+        Connector connector = new Connector(settings, Clock.systemUTC(), channel);
         connector.scheduler.execute(connector::connect);
         return connector;
     }
@@ -277,68 +241,34 @@ public final class Connector implements AutoCloseable {
                     .build());
         }
 
-        /** Dials the target (on a virtual thread: name resolution blocks) and joins it to a new Data call. */
         private void open(OpenStream request) {
             Duration timeout =
                     Duration.ofMillis(request.getConnectTimeoutMs() > 0 ? request.getConnectTimeoutMs() : 10_000);
-            InetSocketAddress address;
+            Socket socket;
             try {
-                TargetProbe.HostPort hp = TargetProbe.HostPort.parse(request.getTarget());
-                address = new InetSocketAddress(hp.host(), hp.port());
-                if (address.isUnresolved()) {
-                    throw new java.net.UnknownHostException(hp.host());
-                }
+                socket = TargetProbe.dial(request.getTarget(), timeout);
             } catch (IOException | IllegalArgumentException e) {
-                openFailed(request, e);
+                LOG.info(
+                        "cannot open {} for session {}: {}",
+                        request.getTarget(),
+                        request.getSessionId(),
+                        TargetProbe.describe(e));
+                send(ConnectorMessage.newBuilder()
+                        .setOpenFailed(OpenFailed.newBuilder()
+                                .setStreamId(request.getStreamId())
+                                .setReason("cannot connect to " + request.getTarget() + ": " + TargetProbe.describe(e)))
+                        .build());
                 return;
             }
-            Bootstrap bootstrap = new Bootstrap()
-                    .group(loops)
-                    .channel(socketType)
-                    .option(ChannelOption.AUTO_READ, false)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.SO_KEEPALIVE, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
-                    // Reads as large as the frames the gateway accepts comfortably: fewer frames per megabyte.
-                    .option(
-                            ChannelOption.RCVBUF_ALLOCATOR,
-                            new AdaptiveRecvByteBufAllocator(
-                                    512, TunnelProtocol.MAX_CHUNK, 4 * TunnelProtocol.MAX_CHUNK))
-                    .handler(new ChannelInboundHandlerAdapter());
-            TargetProbe.keepAlive(bootstrap, socketType);
-            bootstrap.connect(address).addListener((ChannelFutureListener) connected -> {
-                if (!connected.isSuccess()) {
-                    Throwable cause = connected.cause();
-                    openFailed(request, cause instanceof Exception e ? e : new IOException(cause));
-                    return;
-                }
-                StreamBridge bridge = StreamBridge.start(
-                        request.getStreamId(),
-                        request.getTarget(),
-                        connected.channel(),
-                        StreamBridge.hello(
-                                request.getStreamId(), request.getCredentialRefsList(), settings.environment()),
-                        channel,
-                        stub.getCallOptions(),
-                        streams::remove);
-                streams.add(bridge);
-                if (closing) {
-                    bridge.cancel("the connector is shutting down");
-                }
-            });
-        }
-
-        private void openFailed(OpenStream request, Exception e) {
-            LOG.info(
-                    "cannot open {} for session {}: {}",
+            StreamBridge bridge = new StreamBridge(
+                    request.getStreamId(),
                     request.getTarget(),
-                    request.getSessionId(),
-                    TargetProbe.describe(e));
-            send(ConnectorMessage.newBuilder()
-                    .setOpenFailed(OpenFailed.newBuilder()
-                            .setStreamId(request.getStreamId())
-                            .setReason("cannot connect to " + request.getTarget() + ": " + TargetProbe.describe(e)))
-                    .build());
+                    socket,
+                    StreamBridge.hello(request.getStreamId(), request.getCredentialRefsList(), settings.environment()),
+                    streams::remove);
+            streams.add(bridge);
+            stub.data(bridge);
+            bridge.start();
         }
 
         @Override
@@ -444,10 +374,8 @@ public final class Connector implements AutoCloseable {
             if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
                 channel.shutdownNow();
             }
-            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             channel.shutdownNow();
-            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             Thread.currentThread().interrupt();
         }
         stopped.countDown();

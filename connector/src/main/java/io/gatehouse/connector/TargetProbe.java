@@ -1,11 +1,6 @@
 package io.gatehouse.connector;
 
 import io.gatehouse.tunnel.v1.TargetStatus;
-import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollChannelOption;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioChannelOption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -59,19 +54,6 @@ final class TargetProbe {
             socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, 60);
             socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, 10);
             socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, 6);
-        }
-    }
-
-    /** The same keepalive for a resource channel that {@code bootstrap} will open. */
-    static void keepAlive(Bootstrap bootstrap, Class<? extends Channel> socketType) {
-        if (socketType == EpollSocketChannel.class) {
-            bootstrap.option(EpollChannelOption.TCP_KEEPIDLE, 60);
-            bootstrap.option(EpollChannelOption.TCP_KEEPINTVL, 10);
-            bootstrap.option(EpollChannelOption.TCP_KEEPCNT, 6);
-        } else {
-            bootstrap.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), 60);
-            bootstrap.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), 10);
-            bootstrap.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), 6);
         }
     }
 

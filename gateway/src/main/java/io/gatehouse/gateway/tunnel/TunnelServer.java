@@ -3,7 +3,6 @@ package io.gatehouse.gateway.tunnel;
 import io.gatehouse.gateway.recorder.Recorder;
 import io.gatehouse.gateway.security.FailureRateLimiter;
 import io.gatehouse.store.Store;
-import io.gatehouse.tunnel.FrameMarshaller;
 import io.gatehouse.tunnel.TunnelLogging;
 import io.gatehouse.tunnel.TunnelProtocol;
 import io.gatehouse.tunnel.v1.TunnelGrpc;
@@ -11,11 +10,8 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerInterceptors;
-import io.grpc.ServerMethodDefinition;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.ServerCalls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -79,7 +75,7 @@ public final class TunnelServer implements AutoCloseable {
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .addService(ServerInterceptors.intercept(
-                            definition(new TunnelService(registry, instance, clock)),
+                            new TunnelService(registry, instance, clock),
                             new ConnectorAuthInterceptor(store, limiter, recorder, clock)))
                     .build()
                     .start();
@@ -89,21 +85,6 @@ public final class TunnelServer implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the gateway's TLS key cannot serve the tunnel: " + e.getMessage(), e);
         }
-    }
-
-    /** The tunnel service with the Data method read by {@link FrameMarshaller} (same wire format, one copy less). */
-    private static ServerServiceDefinition definition(TunnelService service) {
-        ServerServiceDefinition generated = service.bindService();
-        ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(TunnelGrpc.SERVICE_NAME);
-        for (ServerMethodDefinition<?, ?> method : generated.getMethods()) {
-            if (!method.getMethodDescriptor()
-                    .getFullMethodName()
-                    .equals(FrameMarshaller.dataMethod().getFullMethodName())) {
-                builder.addMethod(method);
-            }
-        }
-        return builder.addMethod(FrameMarshaller.dataMethod(), ServerCalls.asyncBidiStreamingCall(service::data))
-                .build();
     }
 
     /** Data calls run their callbacks in the transport thread; everything else on the pool (null = default). */
