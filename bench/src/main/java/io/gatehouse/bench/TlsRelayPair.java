@@ -174,7 +174,6 @@ final class TlsRelayPair implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            System.err.println("tls relay: " + cause);
             ctx.close();
         }
     }

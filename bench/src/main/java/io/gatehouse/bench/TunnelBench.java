@@ -29,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>bulk: a writer streams 256 KiB writes while a reader drains the echo; MB/s of bytes echoed back
  *       (each byte crosses the path twice), with 1 and more streams in parallel (target ≥ 50 % of direct).
  * </ul>
+ *
+ * <p>A third path shows the ceiling: {@link TlsRelayPair}, the tunnel's two extra hops and its TLS link without
+ * gRPC. Every cell also reports the CPU it took (this JVM and the connector's), which moves far less than the
+ * rates when other work shares the cores. All paths run once before the cells, so that they measure compiled
+ * code ({@code --jit-warmup S}, 20 by default).
  */
 public final class TunnelBench {
     private TunnelBench() {}
