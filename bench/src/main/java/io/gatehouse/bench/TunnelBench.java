@@ -29,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>bulk: a writer streams 256 KiB writes while a reader drains the echo; MB/s of bytes echoed back
  *       (each byte crosses the path twice), with 1 and more streams in parallel (target ≥ 50 % of direct).
  * </ul>
+ *
+ * <p>A third path shows the ceiling: {@link TlsRelayPair}, the tunnel's two extra hops and its TLS link without
+ * gRPC. Every cell also reports the CPU it took (this JVM and the connector's), which moves far less than the
+ * rates when other work shares the cores. All paths run once before the cells, so that they measure compiled
+ * code ({@code --jit-warmup S}, 20 by default).
  */
 public final class TunnelBench {
     private TunnelBench() {}
@@ -36,11 +41,13 @@ public final class TunnelBench {
     public static void main(String[] args) throws Exception {
         int seconds = 10;
         int warmup = 3;
+        int jitWarmup = 20;
         List<Integer> streams = List.of(1, 4);
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--jit-warmup" -> jitWarmup = Integer.parseInt(args[i + 1]);
                 case "--streams" ->
                     streams = Arrays.stream(args[i + 1].split(","))
                             .map(Integer::parseInt)
@@ -60,7 +67,12 @@ public final class TunnelBench {
                             dir.resolve("gateway/tls/ca.crt"),
                             Map.of());
                     TcpForwarder forwarder =
-                            TcpForwarder.start(gateway.gateway().connectors(), "bench", echo.target(), 2)) {
+                            TcpForwarder.start(gateway.gateway().connectors(), "bench", echo.target(), 2);
+                    TlsRelayPair relay = TlsRelayPair.start(
+                            dir.resolve("gateway/tls/server.crt"),
+                            dir.resolve("gateway/tls/server.key"),
+                            dir.resolve("gateway/tls/ca.crt"),
+                            echo.port())) {
                 long deadline = System.nanoTime() + 30_000_000_000L;
                 while (!gateway.gateway().connectors().isOnline("bench")) {
                     if (System.nanoTime() > deadline) {
@@ -68,44 +80,76 @@ public final class TunnelBench {
                     }
                     Thread.sleep(50);
                 }
+                int directPort = echo.port();
+                int tunnelPort = forwarder.port();
+                int relayPort = relay.port();
+                Cpu cpu = new Cpu(connector.pid());
+                // Both JVMs compile gRPC, HTTP/2, TLS and protobuf code for many seconds (on 2 shared cores the
+                // compiler threads took a core of their own 12 s in): run every path first, so that the cells
+                // measure compiled code and not the compiler.
+                for (int port : new int[] {relayPort, tunnelPort}) {
+                    rtt(port, 0, Math.max(1, jitWarmup / 4), cpu);
+                    bulk(port, 1, 0, Math.max(1, jitWarmup / 4), cpu);
+                }
                 System.out.printf(
-                        "machine: %d cpus, load average %.2f; %d s per cell after %d s warm-up%n",
+                        "machine: %d cpus, load average %.2f; %d s per cell after %d s warm-up (and %d s for the JIT)%n",
                         Runtime.getRuntime().availableProcessors(),
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                                 .getSystemLoadAverage(),
                         seconds,
-                        warmup);
-                int directPort = echo.port();
-                int tunnelPort = forwarder.port();
+                        warmup,
+                        jitWarmup);
 
                 if (Boolean.getBoolean("tunnelbench.trace")) {
                     System.out.println("trace of tunnel bulk, 1 stream:");
-                    bulk(tunnelPort, 1, warmup, seconds);
+                    bulk(tunnelPort, 1, warmup, seconds, cpu);
                 }
-                Rtt directRtt = rtt(directPort, warmup, seconds);
-                Rtt tunnelRtt = rtt(tunnelPort, warmup, seconds);
+                Rtt directRtt = rtt(directPort, warmup, seconds, cpu);
+                Rtt relayRtt = rtt(relayPort, warmup, seconds, cpu);
+                Rtt tunnelRtt = rtt(tunnelPort, warmup, seconds, cpu);
                 System.out.printf("%nround trip, 64 bytes, 1 connection%n");
-                System.out.printf("%-8s %10s %10s %10s %12s%n", "path", "p50", "p99", "mean", "round trips");
+                System.out.printf(
+                        "%-10s %10s %10s %10s %12s %14s%n", "path", "p50", "p99", "mean", "round trips", "CPU µs/trip");
                 print("direct", directRtt);
+                print("tls relay", relayRtt);
                 print("tunnel", tunnelRtt);
                 double added = tunnelRtt.p50 - directRtt.p50;
-                System.out.printf("added p50: %.0f µs (target ≤ 150 µs: %s)%n", added, added <= 150 ? "met" : "MISSED");
+                System.out.printf(
+                        "added p50: %.0f µs (target ≤ 150 µs: %s); the TLS relay adds %.0f µs%n",
+                        added, added <= 150 ? "met" : "MISSED", relayRtt.p50 - directRtt.p50);
 
-                System.out.printf("%nbulk, echoed MB/s (each byte crosses the path twice)%n");
-                System.out.printf("%-8s %8s %12s %12s %8s%n", "streams", "", "direct", "tunnel", "ratio");
+                System.out.printf("%nbulk, echoed MB/s (each byte crosses the path twice); CPU ms per MB echoed "
+                        + "(this JVM + the connector)%n");
+                System.out.printf(
+                        "%-8s %9s %9s %9s %15s %12s %13s   %s%n",
+                        "streams",
+                        "direct",
+                        "tls relay",
+                        "tunnel",
+                        "tunnel/direct",
+                        "relay/direct",
+                        "tunnel/relay",
+                        "CPU ms/MB direct, relay, tunnel");
                 for (int n : streams) {
-                    double direct = bulk(directPort, n, warmup, seconds);
-                    double tunnel = bulk(tunnelPort, n, warmup, seconds);
-                    double ratio = tunnel / direct;
+                    Bulk direct = bulk(directPort, n, warmup, seconds, cpu);
+                    Bulk relayed = bulk(relayPort, n, warmup, seconds, cpu);
+                    Bulk tunnel = bulk(tunnelPort, n, warmup, seconds, cpu);
+                    double ratio = tunnel.mbps / direct.mbps;
                     System.out.printf(
-                            "%-8d %8s %12.1f %12.1f %7.2f× %s%n",
+                            "%-8d %9.1f %9.1f %9.1f %14.2f× %11.2f× %12.2f×   %.2f, %.2f, %.2f %s%n",
                             n,
-                            "",
-                            direct,
-                            tunnel,
+                            direct.mbps,
+                            relayed.mbps,
+                            tunnel.mbps,
                             ratio,
-                            n == 1 ? "(target ≥ 0.50×: " + (ratio >= 0.5 ? "met" : "MISSED") + ")" : "");
+                            relayed.mbps / direct.mbps,
+                            tunnel.mbps / relayed.mbps,
+                            direct.cpuMsPerMb,
+                            relayed.cpuMsPerMb,
+                            tunnel.cpuMsPerMb,
+                            n == 1 ? "(target ≥ 0.50× direct: " + (ratio >= 0.5 ? "met" : "MISSED") + ")" : "");
                 }
+                System.out.printf("TLS on the relay's link: %s%n", relay.provider());
             }
         } finally {
             try (var files = Files.walk(dir)) {
@@ -115,10 +159,36 @@ public final class TunnelBench {
         }
     }
 
-    record Rtt(double p50, double p99, double mean, int count) {}
+    record Rtt(double p50, double p99, double mean, int count, double cpuMicrosPerTrip) {}
+
+    record Bulk(double mbps, double cpuMsPerMb) {}
+
+    /**
+     * CPU time of this JVM (client, echo resource, gateway, relay) plus the connector's process: a yardstick that
+     * moves much less than rates when other work shares the cores.
+     */
+    static final class Cpu {
+        private final long connectorPid;
+
+        Cpu(long connectorPid) {
+            this.connectorPid = connectorPid;
+        }
+
+        long nanos() {
+            long self = ((com.sun.management.OperatingSystemMXBean)
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            long connector = ProcessHandle.of(connectorPid)
+                    .flatMap(p -> p.info().totalCpuDuration())
+                    .map(java.time.Duration::toNanos)
+                    .orElse(0L);
+            return self + connector;
+        }
+    }
 
     private static void print(String path, Rtt r) {
-        System.out.printf("%-8s %8.0fµs %8.0fµs %8.0fµs %12d%n", path, r.p50, r.p99, r.mean, r.count);
+        System.out.printf(
+                "%-10s %8.0fµs %8.0fµs %8.0fµs %12d %14.0f%n", path, r.p50, r.p99, r.mean, r.count, r.cpuMicrosPerTrip);
     }
 
     private static Socket connect(int port) throws IOException {
@@ -128,7 +198,7 @@ public final class TunnelBench {
         return socket;
     }
 
-    static Rtt rtt(int port, int warmup, int seconds) throws IOException {
+    static Rtt rtt(int port, int warmup, int seconds, Cpu cpu) throws IOException {
         try (Socket socket = connect(port)) {
             OutputStream out = socket.getOutputStream();
             DataInputStream in = new DataInputStream(socket.getInputStream());
@@ -140,6 +210,7 @@ public final class TunnelBench {
                 in.readFully(pong);
             }
             Latencies latencies = new Latencies();
+            long cpuStart = cpu.nanos();
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             long total = 0;
             while (true) {
@@ -153,16 +224,18 @@ public final class TunnelBench {
                 latencies.add(took);
                 total += took;
             }
+            long cpuUsed = cpu.nanos() - cpuStart;
             return new Rtt(
                     latencies.percentileMicros(50),
                     latencies.percentileMicros(99),
                     total / 1000.0 / latencies.count(),
-                    latencies.count());
+                    latencies.count(),
+                    cpuUsed / 1000.0 / latencies.count());
         }
     }
 
-    /** MB/s (10^6 bytes) echoed back over {@code streams} connections at once. */
-    static double bulk(int port, int streams, int warmup, int seconds) throws Exception {
+    /** MB/s (10^6 bytes) echoed back over {@code streams} connections at once, and the CPU it took. */
+    static Bulk bulk(int port, int streams, int warmup, int seconds, Cpu cpu) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong received = new AtomicLong();
         List<Socket> sockets = new ArrayList<>();
@@ -196,6 +269,7 @@ public final class TunnelBench {
         }
         Thread.sleep(warmup * 1000L);
         long startBytes = received.get();
+        long cpuStart = cpu.nanos();
         long start = System.nanoTime();
         if (Boolean.getBoolean("tunnelbench.trace")) {
             long last = startBytes;
@@ -211,6 +285,7 @@ public final class TunnelBench {
         }
         long bytes = received.get() - startBytes;
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long cpuUsed = cpu.nanos() - cpuStart;
         stop.set(true);
         for (Socket socket : sockets) {
             socket.close();
@@ -218,6 +293,6 @@ public final class TunnelBench {
         for (Thread t : threads) {
             t.join(10_000);
         }
-        return bytes / elapsed / 1e6;
+        return new Bulk(bytes / elapsed / 1e6, cpuUsed / 1e6 / (bytes / 1e6));
     }
 }
