@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's thread that keeps the sessions index up to date: it tails the logs through {@link
- * SessionIndexer#catchUp()} and sleeps {@code poll} whenever there is nothing new. It is the only writer of
+ * SessionIndexer#catchUp()} and sleeps {@code poll} after each catch-up, so that the index takes the log's
+ * new events in batches of a poll's worth. It is the only writer of
  * the index; the recorder's append path never waits for it, so reading the record back costs the recorder
  * nothing but the index's own (large, rare) transactions. The index lags the log by at most about one poll
  * interval plus one batch.
@@ -42,14 +43,17 @@ public final class SessionIndexing implements AutoCloseable {
         boolean failing = false;
         while (running) {
             try {
-                long indexed = indexer.catchUp();
+                indexer.catchUp();
                 if (failing) {
                     LOG.info("sessions index: store reachable again, indexing resumed");
                     failing = false;
                 }
-                if (indexed == 0) {
-                    Thread.sleep(poll);
-                }
+                // catchUp() returns only once it reached the end of every log, so there is at most a poll's
+                // worth of new events to wait for. Sleeping after every catch-up (not only an empty one)
+                // matters at low concurrency: a log that grows by one statement at a time was indexed one or
+                // two events per transaction, and those small transactions (and the trigram index's merges)
+                // cost ~140 µs of CPU per statement at one pgbench client (docs/benchmarks.md, session 5).
+                Thread.sleep(poll);
             } catch (StoreException e) {
                 if (!running) {
                     return; // closing: the interrupt broke a store call, nothing failed
