@@ -112,11 +112,11 @@ abstract class StoreContractTest {
                 PreparedStatement insert = connection.prepareStatement("INSERT INTO flyway_schema_history"
                         + " (installed_rank, version, description, type, script, checksum, installed_by,"
                         + " execution_time, success) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setInt(1, 7);
-            insert.setString(2, "7");
+            insert.setInt(1, 8);
+            insert.setString(2, "8");
             insert.setString(3, "from the future");
             insert.setString(4, "SQL");
-            insert.setString(5, "V7__from_the_future.sql");
+            insert.setString(5, "V8__from_the_future.sql");
             insert.setInt(6, 42);
             insert.setString(7, "a newer gatehouse");
             insert.setInt(8, 1);
@@ -127,7 +127,7 @@ abstract class StoreContractTest {
         assertThatThrownBy(() -> Store.open(settings, clock))
                 .isInstanceOf(StoreVersionException.class)
                 .hasMessageStartingWith(
-                        "store schema version 7 is newer than this gatehouse supports (6); upgrade gatehouse");
+                        "store schema version 8 is newer than this gatehouse supports (7); upgrade gatehouse");
 
         try (Connection connection = rawConnection();
                 Statement statement = connection.createStatement();
@@ -135,9 +135,9 @@ abstract class StoreContractTest {
                         statement.executeQuery("SELECT count(*), max(installed_rank) FROM flyway_schema_history")) {
             history.next();
             assertThat(history.getLong(1))
-                    .as("history rows: V1, V3, V4, V5, V6 and the future one, nothing added")
-                    .isEqualTo(6);
-            assertThat(history.getInt(2)).isEqualTo(7);
+                    .as("history rows: V1, V3, V4, V5, V6, V7 and the future one, nothing added")
+                    .isEqualTo(7);
+            assertThat(history.getInt(2)).isEqualTo(8);
         }
         store = Store.open(newStoreSettings(), clock); // for @AfterEach
     }
@@ -1041,11 +1041,36 @@ abstract class StoreContractTest {
             }
         }
 
+        assertThat(logEntriesIndexes()).contains("log_entries_by_time", "log_entries_by_session");
+
         store = Store.open(settings, clock); // migrates to the current schema
         assertThat(store.sessionIndexer().indexedUpTo(ORIGIN)).isZero();
         assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
         assertThat(sessionIds(SessionQuery.all(10))).containsExactly("s2", "s1");
         assertThat(store.sessions().find("s1").orElseThrow().status()).isEqualTo("closed");
+        // V7: the time index served no query and cost every append a page; the session index stays (bySession)
+        assertThat(logEntriesIndexes()).doesNotContain("log_entries_by_time").contains("log_entries_by_session");
+        assertThat(store.log().bySession(ORIGIN, "s1"))
+                .extracting(LogEntry::index)
+                .containsExactlyElementsOf(old.stream()
+                        .filter(e -> "s1".equals(e.session()))
+                        .map(LogEntry::index)
+                        .toList());
+    }
+
+    /** The names of the indexes on log_entries, as the database reports them. */
+    private List<String> logEntriesIndexes() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection connection = rawConnection();
+                ResultSet rows = connection.getMetaData().getIndexInfo(null, null, "log_entries", false, false)) {
+            while (rows.next()) {
+                String name = rows.getString("INDEX_NAME");
+                if (name != null && !names.contains(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
     }
 
     @Test
