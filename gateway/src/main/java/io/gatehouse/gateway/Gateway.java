@@ -197,9 +197,15 @@ public final class Gateway implements AutoCloseable {
                             .withStartupTimeout(config.pgStartupTimeout())
                             .withRevocations(revocations)
                             .withLimits(decoderLimits(config.pgMaxMessageSize()))
-                            .withPreview(new PreviewLimits(config.previewRows(), config.previewBytes())));
+                            .withPreview(new PreviewLimits(config.previewRows(), config.previewBytes())),
+                    config.pgEventLoops());
             opened.add(pg);
-            LOG.info("PostgreSQL listening on {}:{}", hostForUrl(config.bind()), pg.port());
+            LOG.info(
+                    "PostgreSQL listening on {}:{} ({} event loops, {})",
+                    hostForUrl(config.bind()),
+                    pg.port(),
+                    config.pgEventLoops(),
+                    pg.transport());
             LOG.info(
                     "audit log '{}' at {} events; verifier key {}",
                     origin,

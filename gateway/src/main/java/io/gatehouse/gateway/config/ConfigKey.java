@@ -28,6 +28,11 @@ public enum ConfigKey {
             "pg.connect-timeout",
             "10s",
             "how long opening a connection's upstream (directly or via its connector) may take"),
+    PG_EVENT_LOOPS(
+            "pg.event-loops",
+            "0",
+            "threads that serve PostgreSQL clients and their upstream connections; 0 = one per available"
+                    + " processor"),
     TUNNEL_PORT("tunnel.port", "8009", "port connectors dial in to"),
     TUNNEL_HEARTBEAT(
             "tunnel.heartbeat",

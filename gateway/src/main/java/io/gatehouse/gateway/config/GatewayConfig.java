@@ -36,6 +36,7 @@ public record GatewayConfig(
         int previewBytes,
         Duration pgStartupTimeout,
         Duration pgConnectTimeout,
+        int pgEventLoops,
         Duration tunnelHeartbeat) {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -73,6 +74,7 @@ public record GatewayConfig(
                 size(values, ConfigKey.RECORDING_PREVIEW_BYTES, 0),
                 duration(values, ConfigKey.PG_STARTUP_TIMEOUT),
                 duration(values, ConfigKey.PG_CONNECT_TIMEOUT),
+                eventLoops(values, ConfigKey.PG_EVENT_LOOPS),
                 duration(values, ConfigKey.TUNNEL_HEARTBEAT));
     }
 
@@ -115,6 +117,15 @@ public record GatewayConfig(
             throw new ConfigException(key.key() + " must be a positive number, not " + n);
         }
         return n;
+    }
+
+    /** 0 (the default) means one per available processor; more than 1,024 is surely a typo. */
+    private static int eventLoops(Map<ConfigKey, String> values, ConfigKey key) {
+        int n = integer(values, key);
+        if (n < 0 || n > 1024) {
+            throw new ConfigException(key.key() + " must be between 0 (one per processor) and 1024, not " + n);
+        }
+        return n == 0 ? Runtime.getRuntime().availableProcessors() : n;
     }
 
     private static int nonNegative(Map<ConfigKey, String> values, ConfigKey key) {

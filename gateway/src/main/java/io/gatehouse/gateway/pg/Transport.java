@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** Native epoll on Linux (measurably faster for a relay, see STACK.md), NIO elsewhere. */
 final class Transport {
@@ -38,9 +39,10 @@ final class Transport {
         return EPOLL ? "epoll" : "nio";
     }
 
-    static MultiThreadIoEventLoopGroup newGroup(int threads) {
+    /** {@code threads} event loops whose threads are named {@code name-<group>-<n>}. */
+    static MultiThreadIoEventLoopGroup newGroup(String name, int threads) {
         IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, factory);
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), factory);
     }
 
     /** Keepalive (see {@link #KEEPALIVE_IDLE_SECONDS}) on the connections a listener accepts. */

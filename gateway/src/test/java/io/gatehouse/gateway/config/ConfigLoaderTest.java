@@ -26,6 +26,19 @@ class ConfigLoaderTest {
         assertThat(c.storeUrl()).isEmpty();
         assertThat(c.recorderDeadline()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.pgEventLoops())
+                .as("pg.event-loops 0: one per processor")
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void eventLoopsAreAPositiveCountOrZeroForOnePerProcessor() {
+        ConfigLoader loader = new ConfigLoader(Map.of("GATEHOUSE_PG_EVENT_LOOPS", "3"));
+        assertThat(loader.load(null, Map.of()).pgEventLoops()).isEqualTo(3);
+        assertThatThrownBy(() -> loader.load(null, Map.of(ConfigKey.PG_EVENT_LOOPS, "-1")))
+                .hasMessage("pg.event-loops must be between 0 (one per processor) and 1024, not -1");
+        assertThatThrownBy(() -> loader.load(null, Map.of(ConfigKey.PG_EVENT_LOOPS, "5000")))
+                .hasMessage("pg.event-loops must be between 0 (one per processor) and 1024, not 5000");
     }
 
     @Test
