@@ -3,7 +3,7 @@
 # direct PostgreSQL, the gateway (fail-closed and best-effort connections, SQLite store, in the harness JVM) and
 # pgbouncer (session mode); then 1,000 idle connections through the gateway with its RSS. Everything runs on
 # loopback and is started and stopped by the harness. Arguments go to PgBench (--seconds N, --clients 1,8,32,
-# --modes simple,prepared, --targets ..., --warmup S, --idle N). Extra JVM flags: PGBENCH_JAVA_OPTS.
+# --modes simple,prepared, --targets ..., --warmup S, --jit-warmup S, --idle N). Extra JVM flags: PGBENCH_JAVA_OPTS.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$here/bin/jdk.sh"
