@@ -189,11 +189,22 @@ class StoreFaultTest {
                 // (a PostgreSQL store: 5 s waiting for a connection), which can be after the refusal above.
                 await().atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(200))
-                        .untilAsserted(() -> assertThat(gateway.call("/healthz", null, null)
-                                        .body()
-                                        .get("failedBatches")
-                                        .asLong())
-                                .isPositive());
+                        .untilAsserted(() -> {
+                            JsonNode h = gateway.call("/healthz", null, null).body();
+                            assertThat(h.get("failedBatches").asLong())
+                                    .as(h.toString())
+                                    .isPositive();
+                            // the recorder's own state: "failing" even where the store still reads ("up")
+                            assertThat(h.get("recorder").asText())
+                                    .as(h.toString())
+                                    .isEqualTo("failing");
+                        });
+                assertThat(gateway.call("/healthz", null, null)
+                                .body()
+                                .get("refusedCommands")
+                                .asLong())
+                        .as("the refused fail-closed statement, counted")
+                        .isEqualTo(1);
                 try (Connection late = connect(gateway, "pg-fc", token)) {
                     insert(late, "fc-new-during");
                     throw new AssertionError("a new fail-closed session ran a statement while the store was away");
@@ -213,11 +224,16 @@ class StoreFaultTest {
                                     .as(() -> r.text() + "\n" + tail(gateway.log()))
                                     .isEqualTo(200);
                             assertThat(r.body().get("backlog").asInt()).isZero();
+                            assertThat(r.body().get("recorder").asText()).isEqualTo("writing");
                         });
                 insert(bestEffort, "be-after");
                 assertThat(metric(gateway, "gatehouse_recorder_failed_batches_total"))
                         .as("the failed batches of the outage, counted")
                         .isPositive();
+                assertThat(metric(gateway, "gatehouse_recorder_refused_commands_total"))
+                        .as("the fail-closed statement refused during the outage")
+                        .isEqualTo(1.0);
+                assertThat(metric(gateway, "gatehouse_recorder_failing")).isZero();
             }
             try (Connection failClosed = connect(gateway, "pg-fc", token)) {
                 insert(failClosed, "fc-after");

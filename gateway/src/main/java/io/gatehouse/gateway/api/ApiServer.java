@@ -59,15 +59,20 @@ public final class ApiServer implements AutoCloseable {
                     r.get("/healthz", (req, res) -> {
                         // Loud on purpose: a down store or best-effort events waiting to be written make the
                         // gateway "degraded" (HTTP 503), so monitoring notices before records are at risk.
+                        // "store" says whether it answers a read; "recorder" whether its last write committed: a
+                        // full disk leaves SQLite readable ("up") while every write fails ("failing").
                         boolean up = store.healthy();
+                        boolean failing = writer.failing();
                         int backlog = writer.backlog();
-                        boolean healthy = up && backlog == 0;
+                        boolean healthy = up && !failing && backlog == 0;
                         ObjectNode n = Json.object();
                         n.put("status", healthy ? "ok" : "degraded");
                         n.put("store", up ? "up" : "down");
+                        n.put("recorder", failing ? "failing" : "writing");
                         n.put("logSize", writer.head().size());
                         n.put("backlog", backlog);
                         n.put("failedBatches", writer.failedBatches());
+                        n.put("refusedCommands", writer.refusedCommands());
                         res.status(healthy ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
                         AdminRoutes.ok(res, n);
                     });

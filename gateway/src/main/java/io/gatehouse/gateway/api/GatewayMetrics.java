@@ -14,7 +14,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * Prometheus metrics at {@code /metrics}. The recorder's are the ones to alert on: a non-zero
  * {@code gatehouse_recorder_backlog} means best-effort events are waiting for a store that is down (they
  * are kept, bounded, and written when it returns), and a growing {@code gatehouse_recorder_failed_batches_total}
- * means fail-closed commands are being refused. Nothing here carries a secret or event content.
+ * means the store refuses writes; {@code gatehouse_recorder_refused_commands_total} counts the fail-closed
+ * commands that were refused for it (not executed), and {@code gatehouse_recorder_failing} is 1 while writes fail,
+ * even when the store can still be read. Nothing here carries a secret or event content.
  */
 public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -25,6 +27,12 @@ public final class GatewayMetrics {
                 .register(registry);
         FunctionCounter.builder("gatehouse.recorder.failed.batches", writer, LogWriter::failedBatches)
                 .description("recorder transactions that failed; their fail-closed commands were refused")
+                .register(registry);
+        FunctionCounter.builder("gatehouse.recorder.refused.commands", writer, LogWriter::refusedCommands)
+                .description("commands refused, not executed, because their record was not durable in time")
+                .register(registry);
+        Gauge.builder("gatehouse.recorder.failing", writer, w -> w.failing() ? 1 : 0)
+                .description("1 from a failed write until the next one commits (the store cannot take writes)")
                 .register(registry);
         FunctionCounter.builder("gatehouse.recorder.events", writer, LogWriter::written)
                 .description("events made durable since start")

@@ -886,6 +886,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 events.stream().filter(e -> e.kind() == EventKind.COMMAND).toList();
         if (!refused.isEmpty()) {
             tracker.refused(refused.size());
+            services.recorder().commandsRefused(refused.size());
             for (Event command : refused) {
                 Event.Builder blocked = session.event(EventKind.BLOCKED, services.clock());
                 command.fields().forEach((name, value) -> {

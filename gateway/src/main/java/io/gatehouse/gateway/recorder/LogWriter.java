@@ -82,6 +82,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private final int waitedLimit;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
+    private final AtomicLong refusedCommands = new AtomicLong();
     private final Thread thread;
     /** What the writer thread is doing, for {@link #wake}: RUNNING, IDLE (parked for events) or DEFERRING. */
     private volatile int writerState = RUNNING;
@@ -158,6 +159,25 @@ public final class LogWriter implements Recorder, AutoCloseable {
 
     public long failedBatches() {
         return failedBatches.get();
+    }
+
+    /** Commands refused (not executed) because their record was not durable in time; see {@link #commandsRefused}. */
+    public long refusedCommands() {
+        return refusedCommands.get();
+    }
+
+    @Override
+    public void commandsRefused(int commands) {
+        refusedCommands.addAndGet(commands);
+    }
+
+    /**
+     * True from a failed batch until the next one commits: the store cannot take writes, whether or not it can
+     * still be read (a full disk leaves SQLite readable). Nothing is tried while nothing is queued, so after an
+     * outage ends this clears with the next event written.
+     */
+    public boolean failing() {
+        return storeFailing;
     }
 
     /** Best-effort events accepted but not yet durable (the "spool"); non-zero while the store is down. */

@@ -51,6 +51,13 @@ public interface Recorder {
         return false;
     }
 
+    /**
+     * Reports {@code commands} commands that were refused, not executed, because their record could not be made
+     * durable in time (fail-closed). Counted for monitoring ({@code gatehouse_recorder_refused_commands_total});
+     * the default counts nothing.
+     */
+    default void commandsRefused(int commands) {}
+
     /** Appends and waits until durable or the deadline passes; the usual way to honour fail-closed. */
     default long appendDurably(Event draft, Duration deadline) {
         CompletableFuture<Long> future = append(draft);

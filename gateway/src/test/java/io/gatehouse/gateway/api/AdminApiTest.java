@@ -54,6 +54,8 @@ class AdminApiTest {
         Response health = gw.get("/healthz", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body().get("store").asText()).isEqualTo("up");
+        assertThat(health.body().get("recorder").asText()).isEqualTo("writing");
+        assertThat(health.body().get("refusedCommands").asLong()).isZero();
         Response openapi = gw.get("/api/v1/openapi.json", null);
         assertThat(openapi.status()).isEqualTo(200);
         assertThat(openapi.body().get("openapi").asText()).startsWith("3.");
@@ -69,6 +71,8 @@ class AdminApiTest {
         assertThat(metrics.text())
                 .contains("gatehouse_recorder_backlog 0.0")
                 .contains("gatehouse_recorder_failed_batches_total 0.0")
+                .contains("gatehouse_recorder_refused_commands_total 0.0")
+                .contains("gatehouse_recorder_failing 0.0")
                 .containsPattern("gatehouse_log_size [3-9]\\.0")
                 .contains("gatehouse_store_up 1.0")
                 .doesNotContain(admin);

@@ -44,4 +44,9 @@ public class DelegatingRecorder implements Recorder {
     public boolean bestEffortBehind() {
         return real.bestEffortBehind();
     }
+
+    @Override
+    public void commandsRefused(int commands) {
+        real.commandsRefused(commands);
+    }
 }
