@@ -10,12 +10,16 @@ import io.gatehouse.audit.note.NoteSigner;
 import io.gatehouse.store.LogEntry;
 import io.gatehouse.store.LogRepository;
 import io.gatehouse.store.StoredCheckpoint;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +101,14 @@ public final class LogWriter implements Recorder, AutoCloseable {
 
     private MerkleFrontier frontier;
     private boolean frontierStale;
+    /**
+     * Writer thread only: the first index of the last batch whose append threw, until the next attempt has read
+     * the store's size; -1 otherwise. An append can throw after its transaction committed (the commit's reply
+     * lost on the network, a PostgreSQL store's connection dropped just then), so the retry first checks whether
+     * the store already holds that batch ({@link #dropCommitted}).
+     */
+    private long failedBase = -1;
+
     private volatile TreeHead head;
     private long checkpointedSize;
     private Instant lastCheckpointAt = Instant.EPOCH;
@@ -377,12 +389,23 @@ public final class LogWriter implements Recorder, AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
+        long base = -1;
         try {
             if (frontierStale) {
                 frontier = Recovery.frontierFromStore(log, origin);
                 frontierStale = false;
+                if (failedBase >= 0 && frontier.size() > failedBase) {
+                    dropCommitted(batch, failedBase, frontier.size());
+                }
+                failedBase = -1;
+                if (batch.isEmpty()) {
+                    storeFailing = false;
+                    lastWrittenNanos = System.nanoTime();
+                    head = new TreeHead(frontier.size(), frontier.root());
+                    return;
+                }
             }
-            long base = frontier.size();
+            base = frontier.size();
             List<LogEntry> entries = new ArrayList<>(batch.size());
             List<TreeNode> nodes = new ArrayList<>(batch.size() * 2);
             for (int i = 0; i < batch.size(); i++) {
@@ -417,12 +440,47 @@ public final class LogWriter implements Recorder, AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
+            if (base >= 0) {
+                failedBase = base;
+            }
             frontierStale = true;
             storeFailing = true;
             failedBatches.incrementAndGet();
             LOG.warn("audit log '{}': batch of {} events not written: {}", origin, batch.size(), e.toString());
             failAll(batch, e);
         }
+    }
+
+    /**
+     * The store holds entries [{@code from}, {@code to}) that this writer was told had failed: only this writer
+     * appends to its log, and an append is one transaction, so they are exactly the last failed batch, committed
+     * after all. Its best-effort events, kept for a retry and now at the head of {@code batch}, are taken out of
+     * it (matched by their bytes, which still carry the positions they were stored at), so that they are not
+     * written twice. Its waited-for events were refused to their producers already; they stay in the log, as
+     * the commands that were recorded but not executed (each session records a {@code blocked} event for them).
+     */
+    private void dropCommitted(List<Pending> batch, long from, long to) {
+        Set<ByteBuffer> stored = new HashSet<>();
+        for (LogEntry entry : log.read(origin, from, (int) Math.min(Integer.MAX_VALUE, to - from))) {
+            stored.add(ByteBuffer.wrap(entry.entry()));
+        }
+        int dropped = 0;
+        for (Iterator<Pending> it = batch.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.bestEffort() && stored.contains(ByteBuffer.wrap(p.encoded()))) {
+                it.remove();
+                bestEffortOutstanding.decrementAndGet();
+                dropped++;
+            }
+        }
+        written.addAndGet(to - from);
+        LOG.warn(
+                "audit log '{}': the batch at {} reported as failed had been committed ({} events); its {} kept"
+                        + " best-effort events are not written again",
+                origin,
+                from,
+                to - from,
+                dropped);
     }
 
     private void failAll(List<Pending> batch, RuntimeException cause) {

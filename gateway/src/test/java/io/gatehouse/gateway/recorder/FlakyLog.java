@@ -13,6 +13,8 @@ final class FlakyLog implements LogRepository {
     private final LogRepository real;
     volatile boolean down;
     volatile long appendDelayMillis;
+    /** The next append commits, then throws as if the commit's reply had been lost. */
+    volatile boolean loseNextCommitReply;
 
     FlakyLog(LogRepository real) {
         this.real = real;
@@ -41,6 +43,10 @@ final class FlakyLog implements LogRepository {
             }
         }
         real.append(origin, entries, nodes);
+        if (loseNextCommitReply) {
+            loseNextCommitReply = false;
+            throw new StoreException("connection lost while committing (test): the transaction did commit");
+        }
     }
 
     @Override

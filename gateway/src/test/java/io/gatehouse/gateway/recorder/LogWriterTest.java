@@ -204,6 +204,42 @@ class LogWriterTest {
         writer.close();
     }
 
+    /**
+     * An append that throws after its transaction committed (the commit's reply lost): the retry must not
+     * write the batch's best-effort events a second time. Each event is in the log once, in order, and the
+     * log verifies; a waited-for event of that batch was refused to its producer, and is in the log once too.
+     */
+    @Test
+    void aBatchWhoseCommitReplyWasLostIsNotWrittenTwice() throws Exception {
+        LogWriter writer = writer(1024);
+        writer.append(event("before")).get();
+        log.loseNextCommitReply = true;
+        CompletableFuture<Long> waited = writer.append(event("waited"));
+        for (int i = 0; i < 5; i++) {
+            writer.appendBestEffort(event("be-" + i));
+        }
+        assertThatThrownBy(waited::get)
+                .as("the producer was told its record failed")
+                .hasCauseInstanceOf(RecordingUnavailableException.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> writer.backlog() == 0);
+        writer.append(event("after")).get();
+
+        List<String> payloads = store.log().read(ORIGIN, 0, 100).stream()
+                .map(e -> ((Value.Str) TestEvents.decode(e.entry()).field("sql")).value())
+                .toList();
+        assertThat(payloads).doesNotHaveDuplicates().startsWith("before").endsWith("after");
+        assertThat(payloads)
+                .containsExactlyInAnyOrder("before", "waited", "be-0", "be-1", "be-2", "be-3", "be-4", "after");
+        assertThat(payloads.stream().filter(p -> p.startsWith("be-")).toList())
+                .containsExactly("be-0", "be-1", "be-2", "be-3", "be-4");
+        assertThat(writer.failedBatches()).isEqualTo(1);
+        assertThat(writer.written()).isEqualTo(payloads.size());
+        writer.close();
+        StoreVerifier.Result verified =
+                StoreVerifier.verify(store.log(), ORIGIN, NoteVerifier.parse(signer.verifierKey()));
+        assertThat(verified.ok()).as(verified.summary()).isTrue();
+    }
+
     @Test
     void aFullQueueRefusesRatherThanGrowing() throws Exception {
         log.appendDelayMillis = 300;
