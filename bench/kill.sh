@@ -3,7 +3,8 @@
 # a gateway process (the distribution jar, SQLite store) that is killed with SIGKILL at a random moment of every
 # round and restarted on the same data directory; then every row in the database must have its command event in
 # the log, and `gatehouse audit verify` must accept the log. The database is an embedded PostgreSQL started by
-# the harness on a free loopback port. Further arguments go to KillBench (--writers N, --seed N).
+# the harness on a free loopback port. Further arguments go to KillBench (--writers N, --seed N, --postgres-store:
+# the gateway on a shared PostgreSQL store instead of SQLite).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$here/bin/jdk.sh"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.gateway.testing.GatewayProcess;
 import io.gatehouse.gateway.testing.KillHarness;
+import io.gatehouse.store.StoreSettings;
 import io.gatehouse.testkit.EmbeddedPostgresServer;
 import io.gatehouse.testkit.PostgresDatabase;
 import java.nio.file.Path;
@@ -38,6 +39,44 @@ class GatewayKillTest {
                 database,
                 server.port());
         System.out.println(report.summary());
+
+        assertThat(report.kills()).isEqualTo(ROUNDS);
+        assertThat(report.rowsInDatabase()).as("transactions committed").isPositive();
+        assertThat(report.unexpectedErrors()).as("client errors before a kill").isEmpty();
+        assertThat(report.rowsWithoutRecord())
+                .as("rows in the database without a command event")
+                .isEmpty();
+        assertThat(report.acknowledgedNotInDatabase())
+                .as("acknowledged inserts missing")
+                .isEmpty();
+        assertThat(report.verified()).as(report.verifyOutput()).isTrue();
+        assertThat(report.verifyOutput()).startsWith("ok:");
+    }
+
+    /**
+     * The same on a shared PostgreSQL store: a killed gateway's open store transaction is rolled back by the
+     * server, and the restarted gateway continues the log from what had committed.
+     */
+    @Test
+    void theSameHoldsOnAPostgresStore() throws Exception {
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
+        PostgresDatabase database = server.createPostgresDatabase();
+        PostgresDatabase storeDatabase = server.createPostgresDatabase();
+        StoreSettings store = StoreSettings.of(storeDatabase.jdbcUrl())
+                .withCredentials(storeDatabase.username(), storeDatabase.password());
+        KillHarness.Report report = KillHarness.run(
+                new KillHarness.Settings(
+                        GatewayProcess.classpathLauncher(Main.class.getName()),
+                        work,
+                        ROUNDS,
+                        4,
+                        11,
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(1200),
+                        store),
+                database,
+                server.port());
+        System.out.println("PostgreSQL store: " + report.summary());
 
         assertThat(report.kills()).isEqualTo(ROUNDS);
         assertThat(report.rowsInDatabase()).as("transactions committed").isPositive();

@@ -59,9 +59,47 @@ public final class KillHarness {
      * @param rounds gateway runs, each ended by SIGKILL
      * @param writers concurrent client connections writing in every round
      * @param minRun,maxRun the kill comes at a uniformly random moment this long after the round's first commit
+     * @param sharedStore a PostgreSQL store for the gateway (its {@code store.url} and credentials), or null for
+     *     the embedded SQLite store in its data directory
      */
     public record Settings(
-            List<String> launcher, Path work, int rounds, int writers, long seed, Duration minRun, Duration maxRun) {}
+            List<String> launcher,
+            Path work,
+            int rounds,
+            int writers,
+            long seed,
+            Duration minRun,
+            Duration maxRun,
+            StoreSettings sharedStore) {
+
+        /** On the embedded SQLite store. */
+        public Settings(
+                List<String> launcher,
+                Path work,
+                int rounds,
+                int writers,
+                long seed,
+                Duration minRun,
+                Duration maxRun) {
+            this(launcher, work, rounds, writers, seed, minRun, maxRun, null);
+        }
+
+        /** The gateway's environment: where its store is. */
+        Map<String, String> environment() {
+            if (sharedStore == null) {
+                return Map.of();
+            }
+            Map<String, String> env = new java.util.HashMap<>();
+            env.put("GATEHOUSE_STORE_URL", sharedStore.url());
+            if (sharedStore.username() != null) {
+                env.put("GATEHOUSE_STORE_USERNAME", sharedStore.username());
+            }
+            if (sharedStore.password() != null) {
+                env.put("GATEHOUSE_STORE_PASSWORD", sharedStore.password());
+            }
+            return env;
+        }
+    }
 
     /**
      * What was found.
@@ -133,20 +171,22 @@ public final class KillHarness {
             s.execute("CREATE TABLE kill_rows (v text PRIMARY KEY, writer int NOT NULL)");
         }
         String token;
-        GatewayProcess gateway = GatewayProcess.start(settings.launcher(), data, Map.of());
+        String key;
+        GatewayProcess gateway = GatewayProcess.start(settings.launcher(), data, settings.environment());
         try {
             token = configure(gateway);
+            key = gateway.call("/api/v1/audit/key", null, null).text().strip();
         } catch (RuntimeException e) {
             gateway.kill();
             throw e;
         }
         for (int round = 1; round <= settings.rounds(); round++) {
             if (round > 1) {
-                gateway = GatewayProcess.start(settings.launcher(), data, Map.of());
+                gateway = GatewayProcess.start(settings.launcher(), data, settings.environment());
             }
             runRound(gateway, token, round, random);
         }
-        CliResult verify = verify(data);
+        CliResult verify = verify(data, key);
         return compare(data, verify);
     }
 
@@ -239,11 +279,21 @@ public final class KillHarness {
 
     private record CliResult(int exitCode, String output) {}
 
-    /** {@code gatehouse audit verify --data DIR}, the operator's check, run on the store the last kill left. */
-    private CliResult verify(Path data) throws Exception {
+    /**
+     * {@code gatehouse audit verify --data DIR} (or {@code --store-url URL --key KEY} for a shared store), the
+     * operator's check, run on the store the last kill left.
+     */
+    private CliResult verify(Path data, String key) throws Exception {
         List<String> command = new ArrayList<>(settings.launcher());
-        command.addAll(List.of("audit", "verify", "--data", data.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (settings.sharedStore() == null) {
+            command.addAll(List.of("audit", "verify", "--data", data.toString()));
+        } else {
+            command.addAll(List.of(
+                    "audit", "verify", "--store-url", settings.sharedStore().url(), "--key", key));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(settings.environment());
+        Process p = builder.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -264,7 +314,10 @@ public final class KillHarness {
         Set<String> recorded = new HashSet<>();
         long recordedCommands = 0;
         long logSize;
-        try (Store store = Store.open(StoreSettings.sqlite(data.resolve("gatehouse.db")))) {
+        StoreSettings where = settings.sharedStore() != null
+                ? settings.sharedStore()
+                : StoreSettings.sqlite(data.resolve("gatehouse.db"));
+        try (Store store = Store.open(where)) {
             String origin = store.log().origins().get(0);
             logSize = store.log().size(origin);
             for (long from = 0; from < logSize; ) {
