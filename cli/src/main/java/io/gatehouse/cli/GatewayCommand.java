@@ -6,7 +6,9 @@ import io.gatehouse.gateway.config.ConfigLoader;
 import io.gatehouse.gateway.config.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,14 +19,44 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "gateway",
         description = {
-            "Run the gateway: store, audit log, REST API (and protocol listeners as they land).",
+            "Run the gateway: store, audit log, REST API and web UI, PostgreSQL listener, connector tunnel.",
             "",
-            "Settings come from defaults, then --config FILE (YAML, or .properties), then GATEHOUSE_* environment",
-            "variables (key a.b-c -> GATEHOUSE_A_B_C), then these flags. On first start it creates the store, a dev",
-            "TLS CA (DATA/tls/ca.crt), the Ed25519 signing key, and an initial admin token, printed once and saved",
-            "to DATA/initial-admin-token (mode 0600). Ctrl-C or SIGTERM shuts down cleanly."
+            "Settings come from defaults, then --config FILE (YAML, or .properties), then GATEHOUSE_*"
+                    + " environment variables (key a.b-c -> GATEHOUSE_A_B_C), then these flags; every key is listed"
+                    + " below. On first start it creates the store, a dev TLS CA (DATA/tls/ca.crt), the Ed25519"
+                    + " signing key, and an initial admin token, printed once and saved to DATA/initial-admin-token"
+                    + " (mode 0600). Ctrl-C or SIGTERM shuts down cleanly."
         })
 final class GatewayCommand implements Callable<Integer> {
+    /** The help's footer: every configuration key with its environment variable, default and meaning. */
+    static String[] settingsFooter() {
+        List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add("Settings (config key, environment variable, default):");
+        for (ConfigKey key : ConfigKey.values()) {
+            String value = key.defaultValue().isEmpty() ? "none" : key.defaultValue();
+            lines.add("  " + key.key() + "  " + key.environmentVariable() + "  (default " + value + ")");
+            wrap(key.description(), "      ", 78, lines);
+        }
+        return lines.toArray(String[]::new);
+    }
+
+    /** Word-wraps {@code text} into lines of at most {@code width} characters, each starting with {@code indent}. */
+    private static void wrap(String text, String indent, int width, List<String> lines) {
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        lines.add(line.toString());
+    }
+
     @Spec
     CommandSpec spec;
 

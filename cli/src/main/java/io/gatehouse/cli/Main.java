@@ -56,6 +56,7 @@ public final class Main {
         CliEnvironment.set(env);
         CommandLine cli = new CommandLine(new Main());
         withHelpEverywhere(cli);
+        cli.getSubcommands().get("gateway").getCommandSpec().usageMessage().footer(GatewayCommand.settingsFooter());
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -2,6 +2,7 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.gateway.config.ConfigKey;
 import io.gatehouse.gateway.testing.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,14 @@ class CliAdminTest {
         assertThat(help.out()).contains("gateway", "identities", "tokens", "connections", "grants", "audit", "login");
         assertThat(run("connections", "add", "--help").out())
                 .contains("--password-stdin", "--secret-ref", "--durability");
+        CliRun gateway = run("gateway", "--help");
+        assertThat(gateway.exitCode()).isZero();
+        for (ConfigKey key : ConfigKey.values()) {
+            assertThat(gateway.out())
+                    .as("gateway --help lists every setting")
+                    .contains(key.key(), key.environmentVariable());
+        }
+        assertThat(gateway.out()).contains("pg.event-loops  GATEHOUSE_PG_EVENT_LOOPS  (default 0)");
     }
 
     @Test
