@@ -80,6 +80,8 @@ public final class PgBench {
             double cpuMicrosPerStatement,
             double eventsPerStatement,
             double eventsWrittenPerSecond,
+            double commitsPerSecond,
+            double microsPerCommit,
             String note) {}
 
     public static void main(String[] args) throws Exception {
@@ -222,7 +224,7 @@ public final class PgBench {
                     warmup);
             System.out.printf(
                     Locale.ROOT,
-                    "%-8s %7s %-12s %9s %10s %8s %10s %12s %10s %12s %10s%n",
+                    "%-8s %7s %-12s %9s %10s %8s %10s %12s %10s %12s %10s %10s %11s%n",
                     "mode",
                     "clients",
                     "target",
@@ -233,7 +235,9 @@ public final class PgBench {
                     "CPU/stmt",
                     "gw RSS",
                     "events/stmt",
-                    "written/s");
+                    "written/s",
+                    "commits/s",
+                    "µs/commit");
             Map<String, Run> results = new HashMap<>();
             for (String mode : modes) {
                 for (int c : clients) {
@@ -251,7 +255,7 @@ public final class PgBench {
                         Run bouncer = results.get(key(mode, c, "pgbouncer"));
                         System.out.printf(
                                 Locale.ROOT,
-                                "%-8s %7d %-12s %9.0f %8.3fms %8s %10s %12s %10s %12s %10s%s%n",
+                                "%-8s %7d %-12s %9.0f %8.3fms %8s %10s %12s %10s %12s %10s %10s %11s%s%n",
                                 mode,
                                 c,
                                 name,
@@ -265,6 +269,8 @@ public final class PgBench {
                                 t.gateway ? mib(rssBytes("VmRSS")) : "-",
                                 t.gateway ? String.format(Locale.ROOT, "%.2f", r.eventsPerStatement) : "-",
                                 t.gateway ? String.format(Locale.ROOT, "%.0f", r.eventsWrittenPerSecond) : "-",
+                                t.gateway ? String.format(Locale.ROOT, "%.0f", r.commitsPerSecond) : "-",
+                                t.gateway ? String.format(Locale.ROOT, "%.0f", r.microsPerCommit) : "-",
                                 r.note.isEmpty() ? "" : "  [" + r.note + "]");
                     }
                 }
@@ -462,11 +468,15 @@ public final class PgBench {
         awaitRecorderDrained(gateway);
         long cpu0 = t.proxyPid != 0 ? processCpuNanos(t.proxyPid) : processCpuNanos();
         long written0 = gateway.writer().written();
+        long commits0 = gateway.writer().commits();
+        long commitNanos0 = gateway.writer().commitNanos();
         long t0 = System.nanoTime();
         Result result = exec(cmd, Map.of("PGPASSWORD", t.password, "PGSSLMODE", "disable"), seconds + 30);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpu = (t.proxyPid != 0 ? processCpuNanos(t.proxyPid) : processCpuNanos()) - cpu0;
         long written = gateway.writer().written() - written0;
+        long commits = gateway.writer().commits() - commits0;
+        long commitNanos = gateway.writer().commitNanos() - commitNanos0;
         String out = result.out;
         List<String> notes = new ArrayList<>();
         String processed = findOptional(out, "number of transactions actually processed: (\\d+)");
@@ -504,6 +514,8 @@ public final class PgBench {
                 cpu / 1000.0 / Math.max(1, transactions),
                 (double) written / Math.max(1, transactions),
                 written / elapsed,
+                commits / elapsed,
+                commits == 0 ? Double.NaN : commitNanos / 1000.0 / commits,
                 String.join("; ", notes));
     }
 

@@ -34,6 +34,12 @@ public final class GatewayMetrics {
         Gauge.builder("gatehouse.recorder.failing", writer, w -> w.failing() ? 1 : 0)
                 .description("1 from a failed write until the next one commits (the store cannot take writes)")
                 .register(registry);
+        FunctionCounter.builder("gatehouse.recorder.commits", writer, LogWriter::commits)
+                .description("batches committed (group commits); events / commits is the mean batch size")
+                .register(registry);
+        FunctionCounter.builder("gatehouse.recorder.commit.seconds", writer, w -> w.commitNanos() / 1e9)
+                .description("time spent in the store transactions of committed batches (inserts, commit, fsync)")
+                .register(registry);
         FunctionCounter.builder("gatehouse.recorder.events", writer, LogWriter::written)
                 .description("events made durable since start")
                 .register(registry);

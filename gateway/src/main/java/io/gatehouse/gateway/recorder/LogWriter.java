@@ -87,6 +87,10 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
     private final AtomicLong refusedCommands = new AtomicLong();
+    /** Batches committed, and the time spent in their store transactions (inserts, commit, fsync). */
+    private final AtomicLong commits = new AtomicLong();
+
+    private final AtomicLong commitNanos = new AtomicLong();
     private final Thread thread;
     /** What the writer thread is doing, for {@link #wake}: RUNNING, IDLE (parked for events) or DEFERRING. */
     private volatile int writerState = RUNNING;
@@ -171,6 +175,16 @@ public final class LogWriter implements Recorder, AutoCloseable {
 
     public long failedBatches() {
         return failedBatches.get();
+    }
+
+    /** Batches committed since start. */
+    public long commits() {
+        return commits.get();
+    }
+
+    /** Time spent in the store transactions of committed batches since start (inserts, commit and its fsync). */
+    public long commitNanos() {
+        return commitNanos.get();
     }
 
     /** Commands refused (not executed) because their record was not durable in time; see {@link #commandsRefused}. */
@@ -423,7 +437,10 @@ public final class LogWriter implements Recorder, AutoCloseable {
                 entries.add(new LogEntry(
                         base + i, leaf, bytes, event.session(), event.kind().wireName(), event.timeMicros()));
             }
+            long appendStarted = System.nanoTime();
             log.append(origin, entries, toStoreNodes(nodes));
+            commitNanos.addAndGet(System.nanoTime() - appendStarted);
+            commits.incrementAndGet();
             if (storeFailing) {
                 storeFailing = false;
             }

@@ -234,6 +234,10 @@ class LogWriterTest {
                 .containsExactly("be-0", "be-1", "be-2", "be-3", "be-4");
         assertThat(writer.failedBatches()).isEqualTo(1);
         assertThat(writer.written()).isEqualTo(payloads.size());
+        assertThat(writer.commits())
+                .as("'before', 'after', and any batch besides the lost one (which is not counted)")
+                .isBetween(2L, (long) payloads.size() - 1);
+        assertThat(writer.commitNanos()).isPositive();
         writer.close();
         StoreVerifier.Result verified =
                 StoreVerifier.verify(store.log(), ORIGIN, NoteVerifier.parse(signer.verifierKey()));
