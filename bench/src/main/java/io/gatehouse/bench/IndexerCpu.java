@@ -3,19 +3,12 @@ package io.gatehouse.bench;
 import io.gatehouse.audit.Event;
 import io.gatehouse.audit.EventKind;
 import io.gatehouse.audit.Value;
-import io.gatehouse.audit.note.NoteSigner;
-import io.gatehouse.gateway.recorder.AuditLog;
 import io.gatehouse.gateway.recorder.LogWriter;
-import io.gatehouse.gateway.recorder.RecorderSettings;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.StoreSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * CPU time of the sessions indexer per event, on this thread: N events shaped like pgbench's (32 sessions,
@@ -32,15 +25,9 @@ public final class IndexerCpu {
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        var keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         Path dir = Files.createTempDirectory("gatehouse-indexer-cpu");
         try (Store store = Store.open(StoreSettings.sqlite(dir.resolve("bench.db")))) {
-            LogWriter writer = AuditLog.open(
-                    "bench/indexer-cpu",
-                    store.log(),
-                    new NoteSigner("bench/indexer-cpu", keys),
-                    new RecorderSettings(1 << 20, 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)),
-                    Clock.systemUTC());
+            LogWriter writer = BenchLog.openWriter(store, "bench/indexer-cpu");
             for (int s = 0; s < 32; s++) {
                 writer.appendBestEffort(start(s));
             }
@@ -93,21 +80,6 @@ public final class IndexerCpu {
 
     /** About the size of a pgbench -S statement recorded with its outcome (as WriterCpu). */
     private static Event statement(long i) {
-        return Event.builder(EventKind.COMMAND)
-                .timeMicros(System.currentTimeMillis() * 1000)
-                .session(session(i))
-                .identity("agent-7")
-                .connection("pg-prod")
-                .field("command", Value.of(i / 32 + 1))
-                .field("protocol", Value.of("extended"))
-                .field("sql", Value.of("SELECT abalance FROM pgbench_accounts WHERE aid = $1"))
-                .field("parameters", Value.of(List.of(Value.of(Long.toString(i)))))
-                .field("statement", Value.of("P_1"))
-                .field("database", Value.of("bench"))
-                .field("status", Value.of("ok"))
-                .field("tag", Value.of("SELECT 1"))
-                .field("rows", Value.of(1L))
-                .field("duration_micros", Value.of(80L))
-                .build();
+        return BenchLog.pgbenchStatement(session(i), i / 32 + 1, i);
     }
 }
