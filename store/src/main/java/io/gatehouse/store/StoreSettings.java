@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param password database password, or null; never printed by {@link #toString()}
  * @param poolSize PostgreSQL: connections in the pool; SQLite: reader connections (the writer is one
  *     extra, dedicated connection)
+ * @param commitJournal SQLite only: make log appends durable in a commit journal next to the store file
+ *     ({@code <file>.commits}) and apply them to SQLite behind it; for the gateway, which is the log's only
+ *     writer and locks the journal. Off by default (tools that read the store, tests of the store itself).
  */
-public record StoreSettings(String url, String username, String password, int poolSize) {
+public record StoreSettings(String url, String username, String password, int poolSize, boolean commitJournal) {
     static final int DEFAULT_POOL_SIZE = 8;
     private static final String SQLITE_PREFIX = "jdbc:sqlite:";
     private static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
@@ -28,6 +31,10 @@ public record StoreSettings(String url, String username, String password, int po
         }
     }
 
+    public StoreSettings(String url, String username, String password, int poolSize) {
+        this(url, username, password, poolSize, false);
+    }
+
     /** An embedded store in one SQLite file. */
     public static StoreSettings sqlite(Path file) {
         return new StoreSettings(SQLITE_PREFIX + file.toAbsolutePath(), null, null, DEFAULT_POOL_SIZE);
@@ -39,11 +46,16 @@ public record StoreSettings(String url, String username, String password, int po
     }
 
     public StoreSettings withCredentials(String username, String password) {
-        return new StoreSettings(url, username, password, poolSize);
+        return new StoreSettings(url, username, password, poolSize, commitJournal);
     }
 
     public StoreSettings withPoolSize(int poolSize) {
-        return new StoreSettings(url, username, password, poolSize);
+        return new StoreSettings(url, username, password, poolSize, commitJournal);
+    }
+
+    /** With or without the embedded store's commit journal (ignored for PostgreSQL). */
+    public StoreSettings withCommitJournal(boolean enabled) {
+        return new StoreSettings(url, username, password, poolSize, enabled);
     }
 
     /** True for the embedded SQLite store. */
@@ -74,6 +86,7 @@ public record StoreSettings(String url, String username, String password, int po
     @Override
     public String toString() {
         return "StoreSettings[url=" + displayUrl() + ", username=" + username + ", password="
-                + (password == null ? "null" : "***") + ", poolSize=" + poolSize + "]";
+                + (password == null ? "null" : "***") + ", poolSize=" + poolSize + ", commitJournal=" + commitJournal
+                + "]";
     }
 }

@@ -92,6 +92,18 @@ final class JdbcLogRepository implements LogRepository {
 
     @Override
     public void append(String origin, List<LogEntry> entries, List<TreeNode> nodes) {
+        append(origin, entries, nodes, true);
+    }
+
+    /**
+     * {@link #append} whose commit is not synced ({@link Database#writeDerived}: SQLite {@code
+     * synchronous=NORMAL}); for {@link JournaledLogRepository}, whose journal made the entries durable already.
+     */
+    void appendUnsynced(String origin, List<LogEntry> entries, List<TreeNode> nodes) {
+        append(origin, entries, nodes, false);
+    }
+
+    private void append(String origin, List<LogEntry> entries, List<TreeNode> nodes, boolean sync) {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(entries, "entries");
         Objects.requireNonNull(nodes, "nodes");
@@ -100,7 +112,7 @@ final class JdbcLogRepository implements LogRepository {
         }
         requireContiguous(origin, entries);
         boolean cache = database.dialect().equals("sqlite");
-        database.write(sql -> {
+        SqlWork<Void> work = sql -> {
             long logId = logId(sql, origin).orElseThrow(() -> noSuchLog(origin));
             AppendStatements statements = cache ? cachedStatements(sql) : AppendStatements.prepare(sql);
             boolean done = false;
@@ -118,7 +130,12 @@ final class JdbcLogRepository implements LogRepository {
                 }
             }
             return null;
-        });
+        };
+        if (sync) {
+            database.write(work);
+        } else {
+            database.writeDerived(work);
+        }
     }
 
     private AppendStatements cachedStatements(Connection sql) throws SQLException {
@@ -250,7 +267,7 @@ final class JdbcLogRepository implements LogRepository {
         });
     }
 
-    private static void requireContiguous(String origin, List<LogEntry> entries) {
+    static void requireContiguous(String origin, List<LogEntry> entries) {
         for (int i = 1; i < entries.size(); i++) {
             long expected = entries.get(i - 1).index() + 1;
             if (entries.get(i).index() != expected) {

@@ -9,6 +9,7 @@ import io.gatehouse.store.SessionIndexer;
 import io.gatehouse.store.SessionRepository;
 import io.gatehouse.store.Store;
 import io.gatehouse.store.TokenRepository;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,11 +28,22 @@ final class JdbcStore implements Store {
     private final ConnectionRepository connections;
     private final GrantRepository grants;
     private final LogRepository log;
+    private final JournaledLogRepository journaled;
     private final ConnectorRepository connectors;
     private final SessionRepository sessions;
     private final SessionIndexer sessionIndexer;
 
     JdbcStore(Database database, Database index, Clock clock) {
+        this(database, index, clock, null, false, JournaledLogRepository.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * @param journal the embedded store's commit journal file, or null (PostgreSQL); only with a {@link
+     *     SqliteDatabase}
+     * @param lockJournal appends go through the journal ({@link JournaledLogRepository}); otherwise what a
+     *     stopped gateway left in it is applied, and appends go straight to the store
+     */
+    JdbcStore(Database database, Database index, Clock clock, Path journal, boolean lockJournal, long journalBytes) {
         this.database = database;
         this.index = index;
         // Stored times have microsecond precision; stamping at that precision keeps returned records
@@ -41,7 +53,14 @@ final class JdbcStore implements Store {
         this.tokens = new JdbcTokenRepository(database);
         this.connections = new JdbcConnectionRepository(database, now);
         this.grants = new JdbcGrantRepository(database, now);
-        this.log = new JdbcLogRepository(database, now);
+        JdbcLogRepository logTables = new JdbcLogRepository(database, now);
+        if (journal != null && !lockJournal) {
+            JournaledLogRepository.applyLeftovers(logTables, (SqliteDatabase) database, journal);
+        }
+        this.journaled = journal == null || !lockJournal
+                ? null
+                : JournaledLogRepository.open(logTables, (SqliteDatabase) database, journal, journalBytes);
+        this.log = journaled == null ? logTables : journaled;
         this.connectors = new JdbcConnectorRepository(database, now);
         this.sessions = new JdbcSessionRepository(index);
         this.sessionIndexer = new JdbcSessionIndexer(index, log);
@@ -95,11 +114,14 @@ final class JdbcStore implements Store {
     @Override
     public boolean healthy() {
         // The recorder's store; the sessions index only serves reading back and rebuilds itself.
-        return database.healthy();
+        return database.healthy() && (journaled == null || journaled.applying());
     }
 
     @Override
     public void close() {
+        if (journaled != null) {
+            journaled.close(); // applies what it holds while the database is still open
+        }
         if (index != database) {
             index.close();
         }

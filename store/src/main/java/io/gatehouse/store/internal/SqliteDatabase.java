@@ -5,8 +5,11 @@ import io.gatehouse.store.StoreException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -223,6 +226,26 @@ final class SqliteDatabase implements Database {
             throw translate(file, role, e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Makes every transaction committed so far durable, including those committed by {@link #writeDerived}
+     * ({@code synchronous=NORMAL}): {@code fsync} of the WAL file, where they are, and of the database file,
+     * which checkpoints copy them into (SQLite syncs the WAL before a checkpoint copies from it, so the
+     * database file never holds what the WAL lost). {@code fsync} acts on the file, so a descriptor of our
+     * own does; SQLite's locks are not needed for it.
+     */
+    void syncFiles() {
+        for (String suffix : new String[] {"-wal", ""}) {
+            Path path = file.resolveSibling(file.getFileName() + suffix);
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+                channel.force(true);
+            } catch (NoSuchFileException e) {
+                // no WAL file: nothing was written since the last checkpoint truncated it
+            } catch (IOException e) {
+                throw new StoreException(role + " " + file + ": cannot sync " + path + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -12,6 +12,11 @@ public final class StoreOpener {
     private StoreOpener() {}
 
     public static Store open(StoreSettings settings, Clock clock) {
+        return open(settings, clock, JournaledLogRepository.DEFAULT_MAX_BYTES);
+    }
+
+    /** {@link #open} with a commit journal of {@code journalBytes} (tests of its wrap-around). */
+    static Store open(StoreSettings settings, Clock clock, long journalBytes) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
         Database database;
@@ -25,7 +30,13 @@ public final class StoreOpener {
                             Migrations.migrate(dataSource, "sqlite", location, e -> SqliteDatabase.translate(file, e)));
             try {
                 Database index = SqliteDatabase.openIndex(indexFile(file), file, settings.poolSize());
-                return new JdbcStore(database, index, clock);
+                try {
+                    return new JdbcStore(
+                            database, index, clock, journalFile(file), settings.commitJournal(), journalBytes);
+                } catch (RuntimeException e) {
+                    index.close();
+                    throw e;
+                }
             } catch (RuntimeException e) {
                 database.close();
                 throw e;
@@ -41,6 +52,14 @@ public final class StoreOpener {
                             e -> new StoreException("store at " + location + ": " + e.getMessage(), e)));
         }
         return new JdbcStore(database, database, clock);
+    }
+
+    /**
+     * The embedded store's commit journal lives next to the store file, as {@code <store file>.commits} (not
+     * {@code -journal}: that name is SQLite's own rollback journal); see {@link CommitJournal}.
+     */
+    public static Path journalFile(Path storeFile) {
+        return storeFile.resolveSibling(storeFile.getFileName() + ".commits");
     }
 
     /**
