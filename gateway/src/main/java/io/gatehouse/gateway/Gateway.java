@@ -120,7 +120,8 @@ public final class Gateway implements AutoCloseable {
                     config.recorderQueue(),
                     config.recorderBatch(),
                     config.checkpointInterval(),
-                    config.recorderDeadline());
+                    config.recorderDeadline(),
+                    callerCommits(config, store));
             LogWriter writer = AuditLog.open(origin, store.log(), signer, recorderSettings, clock);
             opened.add(writer);
             // Reading back is served from an index that this thread derives from the log, off the append path.
@@ -237,15 +238,25 @@ public final class Gateway implements AutoCloseable {
         return new FirstStart(token.value());
     }
 
+    /**
+     * Sessions commit their own fail-closed records when the writer is idle only on the embedded store with
+     * its commit journal: one local write and fsync. A shared PostgreSQL store's commit is a network round
+     * trip, which would hold a session's event loop (RecorderSettings#callerCommits).
+     */
+    private static boolean callerCommits(GatewayConfig config, Store store) {
+        return store.dialect().equals("sqlite") && config.storeCommitJournal();
+    }
+
     static StoreSettings storeSettings(GatewayConfig config, DataDirectory data) {
         if (config.storeUrl().isEmpty()) {
-            return StoreSettings.sqlite(data.store());
+            return StoreSettings.sqlite(data.store()).withCommitJournal(config.storeCommitJournal());
         }
         return new StoreSettings(
-                config.storeUrl().get(),
-                config.storeUsername().orElse(null),
-                config.storePassword().orElse(null),
-                config.storePoolSize());
+                        config.storeUrl().get(),
+                        config.storeUsername().orElse(null),
+                        config.storePassword().orElse(null),
+                        config.storePoolSize())
+                .withCommitJournal(config.storeCommitJournal()); // used by a SQLite url only
     }
 
     private static void checkPortFree(String bind, int port, String key) {

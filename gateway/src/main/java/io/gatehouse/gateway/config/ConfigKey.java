@@ -43,6 +43,11 @@ public enum ConfigKey {
     STORE_USERNAME("store.username", "", "user for a PostgreSQL store"),
     STORE_PASSWORD("store.password", "", "password for a PostgreSQL store (prefer the environment variable)"),
     STORE_POOL_SIZE("store.pool-size", "8", "connections to a PostgreSQL store"),
+    STORE_COMMIT_JOURNAL(
+            "store.commit-journal",
+            "on",
+            "SQLite store: each log append is made durable by one write and fsync in <store>.commits, then applied to"
+                    + " SQLite; off = one synced SQLite transaction per append (slower)"),
     INSTANCE("instance", "", "name of this gateway instance; its log's origin; empty = generated once and kept"),
     RECORDER_DEADLINE("recorder.deadline", "2s", "how long a fail-closed command waits for its record to be durable"),
     RECORDER_QUEUE("recorder.queue", "65536", "events waiting to be written before producers are refused"),

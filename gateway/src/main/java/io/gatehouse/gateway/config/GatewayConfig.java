@@ -21,6 +21,7 @@ public record GatewayConfig(
         Optional<String> storeUsername,
         Optional<String> storePassword,
         int storePoolSize,
+        boolean storeCommitJournal,
         Optional<String> instance,
         Duration recorderDeadline,
         int recorderQueue,
@@ -59,6 +60,7 @@ public record GatewayConfig(
                 optional(values, ConfigKey.STORE_USERNAME),
                 optional(values, ConfigKey.STORE_PASSWORD),
                 positive(values, ConfigKey.STORE_POOL_SIZE),
+                onOff(values, ConfigKey.STORE_COMMIT_JOURNAL),
                 optional(values, ConfigKey.INSTANCE),
                 duration(values, ConfigKey.RECORDER_DEADLINE),
                 positive(values, ConfigKey.RECORDER_QUEUE),
@@ -117,6 +119,15 @@ public record GatewayConfig(
             throw new ConfigException(key.key() + " must be a positive number, not " + n);
         }
         return n;
+    }
+
+    private static boolean onOff(Map<ConfigKey, String> values, ConfigKey key) {
+        String value = optional(values, key).orElse("").toLowerCase(java.util.Locale.ROOT);
+        return switch (value) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new ConfigException(key.key() + " must be on or off, not '" + values.get(key) + "'");
+        };
     }
 
     /** 0 (the default) means one per available processor; more than 1,024 is surely a typo. */

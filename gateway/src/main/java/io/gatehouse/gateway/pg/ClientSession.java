@@ -807,15 +807,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private void whenDurable(List<Event> events, Runnable then, Runnable otherwise) {
         CompletableFuture<?> durable;
         try {
-            if (events.size() == 1) {
-                durable = services.recorder().append(events.get(0));
-            } else {
-                CompletableFuture<?>[] futures = new CompletableFuture<?>[events.size()];
-                for (int i = 0; i < futures.length; i++) {
-                    futures[i] = services.recorder().append(events.get(i));
-                }
-                durable = CompletableFuture.allOf(futures);
-            }
+            durable = events.size() == 1
+                    ? services.recorder().append(events.get(0))
+                    : services.recorder().appendAll(events);
         } catch (RuntimeException e) {
             otherwise.run();
             notRecorded(e, events);

@@ -2,6 +2,7 @@ package io.gatehouse.gateway.recorder;
 
 import io.gatehouse.audit.Event;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,19 @@ public interface Recorder {
 
     /** Queues an unsequenced event; the future completes with its log index once its batch has committed. */
     CompletableFuture<Long> append(Event draft);
+
+    /**
+     * Queues events that the caller waits for together (a pipeline of commands); the future completes once all
+     * are durable, or exceptionally if one is not. A recorder may commit them in one group where one-by-one
+     * {@link #append}s could cost a commit each. The default appends them one by one.
+     */
+    default CompletableFuture<Void> appendAll(List<Event> drafts) {
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[drafts.size()];
+        for (int i = 0; i < futures.length; i++) {
+            futures[i] = append(drafts.get(i));
+        }
+        return CompletableFuture.allOf(futures);
+    }
 
     /**
      * Queues an event for a best-effort connection: the caller goes on at once; the event is still written,

@@ -42,6 +42,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theCommitJournalIsOnByDefaultAndTakesOnOrOff() {
+        assertThat(new ConfigLoader(Map.of()).load(null, Map.of()).storeCommitJournal())
+                .isTrue();
+        ConfigLoader off = new ConfigLoader(Map.of("GATEHOUSE_STORE_COMMIT_JOURNAL", "off"));
+        assertThat(off.load(null, Map.of()).storeCommitJournal()).isFalse();
+        assertThat(off.load(null, Map.of(ConfigKey.STORE_COMMIT_JOURNAL, "ON")).storeCommitJournal())
+                .isTrue();
+        assertThatThrownBy(() -> off.load(null, Map.of(ConfigKey.STORE_COMMIT_JOURNAL, "sometimes")))
+                .hasMessage("store.commit-journal must be on or off, not 'sometimes'");
+    }
+
+    @Test
     void yamlFileThenEnvironmentThenFlagsEachOverrideTheLast() throws IOException {
         Path yaml = Files.writeString(dir.resolve("g.yaml"), "api:\n  port: 9000\npg:\n  port: 9001\nbind: 0.0.0.0\n");
         Map<String, String> env = Map.of("GATEHOUSE_PG_PORT", "9101", "GATEHOUSE_BIND", "10.0.0.1");

@@ -57,12 +57,17 @@ class LogWriterTest {
         store.close();
     }
 
+    /** Whether producers commit on their own thread; {@link LogWriterCallerCommitsTest} runs the tests with it. */
+    boolean callerCommits() {
+        return false;
+    }
+
     LogWriter writer(int queue) {
         return AuditLog.open(
                 ORIGIN,
                 log,
                 signer,
-                new RecorderSettings(queue, 256, Duration.ofMillis(50), Duration.ofSeconds(2)),
+                new RecorderSettings(queue, 256, Duration.ofMillis(50), Duration.ofSeconds(2), callerCommits()),
                 Clock.systemUTC());
     }
 

@@ -10,6 +10,7 @@ import io.gatehouse.store.Store;
 import io.gatehouse.store.StoreSettings;
 import io.gatehouse.testkit.PostgresDatabase;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -291,7 +292,9 @@ public final class KillHarness {
             command.addAll(List.of(
                     "audit", "verify", "--store-url", settings.sharedStore().url(), "--key", key));
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // stdout is the verdict; stderr has the log lines (e.g. the journal records applied on opening the store)
+        Path errors = Files.createTempFile(data.getParent(), "verify", ".stderr");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
         builder.environment().putAll(settings.environment());
         Process p = builder.start();
         byte[] out = p.getInputStream().readAllBytes();
@@ -299,7 +302,10 @@ public final class KillHarness {
             p.destroyForcibly();
             throw new IllegalStateException("audit verify did not finish");
         }
-        return new CliResult(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        String logged = Files.readString(errors).strip();
+        return new CliResult(
+                p.exitValue(),
+                new String(out, StandardCharsets.UTF_8) + (logged.isEmpty() ? "" : "\n[stderr] " + logged));
     }
 
     private Report compare(Path data, CliResult verify) throws SQLException {
