@@ -59,7 +59,7 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code bench/pgbench.sh [--seconds N] [--clients 1,8,32] [--modes simple,prepared]
  * [--targets direct,fail-closed,best-effort,pgbouncer,connector] [--warmup S] [--jit-warmup S] [--idle 1000]
- * [--scale 10] [--recorder-queue N]}. {@code --jit-warmup}: seconds of unmeasured pgbench (8 clients) through each
+ * [--scale 10] [--recorder-queue N] [--commit-journal on|off]}. {@code --jit-warmup}: seconds of unmeasured pgbench (8 clients) through each
  * gateway target before the first cell (default twice {@code --warmup}, at least 2). Its temporary directories (gateway data, SQLite log, pgbouncer files) are deleted at the end.
  */
 public final class PgBench {
@@ -91,6 +91,7 @@ public final class PgBench {
         int idle = 1000;
         int scale = 10;
         String recorderQueue = null;
+        String commitJournal = null;
         List<Integer> clients = List.of(1, 8, 32);
         List<String> modes = List.of("simple", "prepared");
         List<String> targets = List.of("direct", "fail-closed", "best-effort", "pgbouncer", "connector");
@@ -102,6 +103,7 @@ public final class PgBench {
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
                 case "--scale" -> scale = Integer.parseInt(args[++i]);
                 case "--recorder-queue" -> recorderQueue = args[++i];
+                case "--commit-journal" -> commitJournal = args[++i];
                 case "--clients" -> clients = parseInts(args[++i]);
                 case "--modes" -> modes = List.of(args[++i].split(","));
                 case "--targets" -> targets = List.of(args[++i].split(","));
@@ -110,7 +112,7 @@ public final class PgBench {
                             + "; expected --seconds N, --clients 1,8,32, --modes simple,prepared,"
                             + " --targets direct,fail-closed,best-effort,pgbouncer,connector, --warmup S, --jit-warmup S,"
                             + " --idle N, --scale S,"
-                            + " --recorder-queue N");
+                            + " --recorder-queue N, --commit-journal on|off");
             }
         }
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-pgbench");
@@ -158,7 +160,9 @@ public final class PgBench {
             Path data = Files.createDirectory(work.resolve("gateway"));
             AtomicReference<String> adminToken = new AtomicReference<>();
             gateway = Gateway.start(
-                    gatewayConfig(data, recorderQueue), Clock.systemUTC(), first -> adminToken.set(first.adminToken()));
+                    gatewayConfig(data, recorderQueue, commitJournal),
+                    Clock.systemUTC(),
+                    first -> adminToken.set(first.adminToken()));
             Admin admin = new Admin(gateway, data, adminToken.get());
             admin.post("/api/v1/identities", Map.of("name", IDENTITY, "kind", "agent", "role", "user"));
             String token = admin.post("/api/v1/tokens", Map.of("identity", IDENTITY))
@@ -174,9 +178,10 @@ public final class PgBench {
             System.out.printf(
                     Locale.ROOT,
                     "gateway: pg port %d, connections fail-closed and best-effort (recording: default content),"
-                            + " recorder queue %s%n",
+                            + " recorder queue %s, store commit journal %s%n",
                     gateway.pgPort(),
-                    recorderQueue == null ? "default" : recorderQueue);
+                    recorderQueue == null ? "default" : recorderQueue,
+                    commitJournal == null ? "default (on)" : commitJournal);
 
             Map<String, Target> all = new LinkedHashMap<>();
             all.put("direct", new Target("direct", pgPort, "postgres", DATABASE, "", false, 0));
@@ -429,7 +434,7 @@ public final class PgBench {
         return connector;
     }
 
-    static GatewayConfig gatewayConfig(Path data, String recorderQueue) {
+    static GatewayConfig gatewayConfig(Path data, String recorderQueue, String commitJournal) {
         Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
         flags.put(ConfigKey.DATA, data.toString());
         flags.put(ConfigKey.API_PORT, "0");
@@ -437,6 +442,9 @@ public final class PgBench {
         flags.put(ConfigKey.TUNNEL_PORT, "0");
         if (recorderQueue != null) {
             flags.put(ConfigKey.RECORDER_QUEUE, recorderQueue);
+        }
+        if (commitJournal != null) {
+            flags.put(ConfigKey.STORE_COMMIT_JOURNAL, commitJournal);
         }
         return new ConfigLoader(Map.of()).load(null, flags);
     }

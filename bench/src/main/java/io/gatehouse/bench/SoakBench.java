@@ -80,7 +80,9 @@ public final class SoakBench {
             Path data = Files.createDirectory(work.resolve("gateway"));
             AtomicReference<String> adminToken = new AtomicReference<>();
             gateway = Gateway.start(
-                    PgBench.gatewayConfig(data, null), Clock.systemUTC(), first -> adminToken.set(first.adminToken()));
+                    PgBench.gatewayConfig(data, null, null),
+                    Clock.systemUTC(),
+                    first -> adminToken.set(first.adminToken()));
             PgBench.Admin admin = new PgBench.Admin(gateway, data, adminToken.get());
             admin.post("/api/v1/identities", Map.of("name", IDENTITY, "kind", "agent", "role", "user"));
             String token = admin.post("/api/v1/tokens", Map.of("identity", IDENTITY))
