@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Failure. If the journal cannot be written the append throws and nothing is queued (the caller refuses
  * its commands, as for a store that is down). If SQLite refuses the applier (a full disk, say) the records
  * stay durable in the journal and are retried; appends go on until the journal is full, and reads and
- * checkpoints fail fast meanwhile; {@link #applying()} reports it for health checks.
+ * checkpoints fail fast meanwhile, and a warning is logged once per outage.
  */
 final class JournaledLogRepository implements LogRepository, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournaledLogRepository.class);
@@ -381,13 +381,6 @@ final class JournaledLogRepository implements LogRepository, AutoCloseable {
     @Override
     public List<String> origins() {
         return store.origins();
-    }
-
-    /** False while the store refuses to apply journaled appends (they are durable in the journal meanwhile). */
-    boolean applying() {
-        synchronized (state) {
-            return applyFailure == null;
-        }
     }
 
     /** Journaled appends the store has not applied yet. */
