@@ -617,6 +617,7 @@ final class JournaledLogRepository implements LogRepository, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        appendLock.lock(); // an append still in flight finishes first; later ones find the store closed
         long left = behind();
         try {
             if (left == 0 && !applier.isAlive()) {
@@ -636,6 +637,7 @@ final class JournaledLogRepository implements LogRepository, AutoCloseable {
                     e.toString());
         } finally {
             journal.close();
+            appendLock.unlock();
         }
     }
 }
