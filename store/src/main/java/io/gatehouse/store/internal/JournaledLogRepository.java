@@ -586,8 +586,17 @@ final class JournaledLogRepository implements LogRepository, AutoCloseable {
 
     /** Tests only: stops as a crash would, leaving the journal as it is and the store without what it holds. */
     void abandon() {
+        stopApplier(true);
+        journal.close();
+    }
+
+    /** Tells the applier to stop (at once, or once the queue is applied) and waits for it; false if it was told. */
+    private boolean stopApplier(boolean now) {
         synchronized (state) {
-            paused = true;
+            if (closing && !now) {
+                return false;
+            }
+            paused |= now;
             closing = true;
             state.notifyAll();
         }
@@ -596,7 +605,7 @@ final class JournaledLogRepository implements LogRepository, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        journal.close();
+        return true;
     }
 
     /**
@@ -605,17 +614,8 @@ final class JournaledLogRepository implements LogRepository, AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (state) {
-            if (closing) {
-                return;
-            }
-            closing = true;
-            state.notifyAll();
-        }
-        try {
-            applier.join(APPLY_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!stopApplier(false)) {
+            return; // closed already (or abandoned by a test)
         }
         appendLock.lock(); // an append still in flight finishes first; later ones find the store closed
         long left = behind();
