@@ -54,6 +54,22 @@ public interface Store extends AutoCloseable {
     /** A cheap probe of the database; false instead of throwing. */
     boolean healthy();
 
+    /**
+     * Log appends durable in the embedded store's commit journal that its tables do not hold yet (normally a few
+     * milliseconds' worth); 0 without a journal.
+     */
+    default long journalBehind() {
+        return 0;
+    }
+
+    /**
+     * False while the embedded store refuses to apply its commit journal (a full disk): appends stay durable in
+     * the journal until it is full, reads of the log fail meanwhile. True without a journal.
+     */
+    default boolean journalApplying() {
+        return true;
+    }
+
     @Override
     void close();
 }

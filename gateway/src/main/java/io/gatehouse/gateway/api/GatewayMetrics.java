@@ -49,6 +49,12 @@ public final class GatewayMetrics {
         Gauge.builder("gatehouse.store.up", store, s -> s.healthy() ? 1 : 0)
                 .description("1 when the store answers, else 0")
                 .register(registry);
+        Gauge.builder("gatehouse.store.journal.behind", store, Store::journalBehind)
+                .description("log appends durable in the commit journal, not yet in the store's tables")
+                .register(registry);
+        Gauge.builder("gatehouse.store.journal.failing", store, s -> s.journalApplying() ? 0 : 1)
+                .description("1 while the store refuses to apply its commit journal (appends go on until it is full)")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);

@@ -76,6 +76,8 @@ class AdminApiTest {
                 .containsPattern("gatehouse_recorder_commits_total [1-9]")
                 .containsPattern("gatehouse_log_size [3-9]\\.0")
                 .contains("gatehouse_store_up 1.0")
+                .contains("gatehouse_store_journal_failing 0.0")
+                .containsPattern("gatehouse_store_journal_behind [0-9]+\\.0")
                 .doesNotContain(admin);
         double commitSeconds = metrics.text()
                 .lines()

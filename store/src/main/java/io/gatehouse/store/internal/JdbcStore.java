@@ -120,6 +120,16 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public long journalBehind() {
+        return journaled == null ? 0 : journaled.behind();
+    }
+
+    @Override
+    public boolean journalApplying() {
+        return journaled == null || journaled.applying();
+    }
+
+    @Override
     public void close() {
         if (journaled != null) {
             journaled.close(); // applies what it holds while the database is still open

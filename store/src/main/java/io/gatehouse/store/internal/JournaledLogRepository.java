@@ -383,6 +383,13 @@ final class JournaledLogRepository implements LogRepository, AutoCloseable {
         return store.origins();
     }
 
+    /** False while the store refuses to apply journaled appends (they are durable in the journal meanwhile). */
+    boolean applying() {
+        synchronized (state) {
+            return applyFailure == null;
+        }
+    }
+
     /** Journaled appends the store has not applied yet. */
     long behind() {
         synchronized (state) {

@@ -59,7 +59,8 @@ class JournaledLogRepositoryTest {
         assertThat(rowsInSqlite())
                 .as("SQLite has nothing yet: the journal alone holds the appends")
                 .isZero();
-        assertThat(log.behind()).isEqualTo(2);
+        assertThat(store.journalBehind()).isEqualTo(2);
+        assertThat(store.journalApplying()).isTrue();
         log.abandon(); // the process dies here
         store.close();
         assertThat(rowsInSqlite()).isZero();
@@ -70,6 +71,39 @@ class JournaledLogRepositoryTest {
         }
         assertThat(rowsInSqlite()).isEqualTo(8);
         assertThat(chainAtOpen()).as("replayed, synced and emptied").isEmpty();
+    }
+
+    /** SQLite's write lock held by someone else: the applier fails (after SQLite's 5 s busy timeout). */
+    @Test
+    void whileSqliteRefusesTheApplierAppendsStayDurableReadsFailFastAndAllIsAppliedOnceItTakesWrites()
+            throws Exception {
+        try (Store store = open(true)) {
+            JournaledLogRepository log = (JournaledLogRepository) store.log();
+            try (Connection blocker = DriverManager.getConnection("jdbc:sqlite:" + file())) {
+                blocker.createStatement().execute("BEGIN IMMEDIATE");
+                log.append(ORIGIN, entries(0, 3), List.of());
+                waitUntil(() -> !store.journalApplying());
+                log.append(ORIGIN, entries(3, 2), List.of()); // appends go on, durable in the journal
+
+                assertThat(store.journalBehind()).isEqualTo(2);
+                assertThatThrownBy(() -> log.size(ORIGIN))
+                        .isInstanceOf(StoreException.class)
+                        .hasMessageContaining("the store is not taking writes")
+                        .hasMessageContaining("2 appends wait in its commit journal");
+                blocker.createStatement().execute("ROLLBACK");
+            }
+            waitUntil(store::journalApplying);
+            assertThat(log.read(ORIGIN, 0, 10)).containsExactlyElementsOf(entries(0, 5));
+            assertThat(store.journalBehind()).isZero();
+        }
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     @Test
