@@ -136,12 +136,7 @@ public final class CommitLatency {
     }
 
     private static Event command(long n) {
-        return Event.builder(EventKind.COMMAND)
-                .timeMicros(System.currentTimeMillis() * 1000)
-                .session("s-commit-latency")
-                .identity("agent-7")
-                .connection("pg-prod")
-                .field("command", Value.of(n))
+        return statementEvent(EventKind.COMMAND, n)
                 .field("protocol", Value.of("extended"))
                 .field("sql", Value.of("SELECT abalance FROM pgbench_accounts WHERE aid = $1"))
                 .field("parameters", Value.of(java.util.List.of(Value.of(Long.toString(1000 + n)))))
@@ -151,17 +146,22 @@ public final class CommitLatency {
     }
 
     private static Event outcome(long n) {
-        return Event.builder(EventKind.COMMAND_RESULT)
-                .timeMicros(System.currentTimeMillis() * 1000)
-                .session("s-commit-latency")
-                .identity("agent-7")
-                .connection("pg-prod")
-                .field("command", Value.of(n))
+        return statementEvent(EventKind.COMMAND_RESULT, n)
                 .field("status", Value.of("ok"))
                 .field("tag", Value.of("SELECT 1"))
                 .field("rows", Value.of(1L))
                 .field("duration_micros", Value.of(80L))
                 .build();
+    }
+
+    /** What a session's command and its outcome share: session, identity, connection and command number. */
+    private static Event.Builder statementEvent(EventKind kind, long n) {
+        return Event.builder(kind)
+                .timeMicros(System.currentTimeMillis() * 1000)
+                .session("s-commit-latency")
+                .identity("agent-7")
+                .connection("pg-prod")
+                .field("command", Value.of(n));
     }
 
     private static void print(String name, long[] waits, double fsyncMean) {

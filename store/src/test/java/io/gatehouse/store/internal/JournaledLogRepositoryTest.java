@@ -129,13 +129,7 @@ class JournaledLogRepositoryTest {
 
     @Test
     void aTornLastRecordIsNotReplayedAndTheRecordsBeforeItAre() throws Exception {
-        Store store = open(true);
-        JournaledLogRepository log = (JournaledLogRepository) store.log();
-        log.pauseApplier(true);
-        log.append(ORIGIN, entries(0, 3), List.of());
-        log.append(ORIGIN, entries(3, 3), List.of());
-        log.abandon();
-        store.close();
+        crashWithOnlyTheJournalHolding(entries(0, 3), entries(3, 3));
         // records start on 4 KiB pages after the 4 KiB header: the second is at 8192; damage its last bytes
         try (FileChannel channel = FileChannel.open(journalFile(), StandardOpenOption.WRITE, StandardOpenOption.READ)) {
             ByteBuffer head = ByteBuffer.allocate(8);
@@ -153,12 +147,7 @@ class JournaledLogRepositoryTest {
 
     @Test
     void aStoreOpenedWithoutTheJournalAppliesWhatAStoppedGatewayLeftInIt() throws Exception {
-        Store store = open(true);
-        JournaledLogRepository log = (JournaledLogRepository) store.log();
-        log.pauseApplier(true);
-        log.append(ORIGIN, entries(0, 4), List.of());
-        log.abandon();
-        store.close();
+        crashWithOnlyTheJournalHolding(entries(0, 4));
 
         try (Store tool = open(false)) { // `gatehouse audit verify --data DIR` after a crash, say
             assertThat(tool.log().read(ORIGIN, 0, 10)).containsExactlyElementsOf(entries(0, 4));
@@ -185,12 +174,7 @@ class JournaledLogRepositoryTest {
 
     @Test
     void aJournalThatDisagreesWithTheStoreStopsTheOpen() throws Exception {
-        Store store = open(true);
-        JournaledLogRepository log = (JournaledLogRepository) store.log();
-        log.pauseApplier(true);
-        log.append(ORIGIN, entries(0, 5), List.of());
-        log.abandon();
-        store.close();
+        crashWithOnlyTheJournalHolding(entries(0, 5));
         // the store file is replaced by another store whose log holds other events at the same positions
         Path other = directory.resolve("other/gatehouse.db");
         try (Store foreign = Store.open(StoreSettings.sqlite(other).withPoolSize(2))) {
@@ -302,6 +286,19 @@ class JournaledLogRepositoryTest {
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("is not a Gatehouse commit journal");
         assertThat(java.nio.file.Files.readString(journalFile())).startsWith("something else entirely");
+    }
+
+    /** Journals the appends with the applier held, then stops as a crash would: SQLite has none of them. */
+    @SafeVarargs
+    private void crashWithOnlyTheJournalHolding(List<LogEntry>... appends) {
+        Store store = open(true);
+        JournaledLogRepository log = (JournaledLogRepository) store.log();
+        log.pauseApplier(true);
+        for (List<LogEntry> entries : appends) {
+            log.append(ORIGIN, entries, List.of());
+        }
+        log.abandon();
+        store.close();
     }
 
     private void deleteStoreFiles() {
