@@ -59,7 +59,8 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code bench/pgbench.sh [--seconds N] [--clients 1,8,32] [--modes simple,prepared]
  * [--targets direct,fail-closed,best-effort,pgbouncer,connector] [--warmup S] [--jit-warmup S] [--idle 1000]
- * [--scale 10] [--recorder-queue N] [--commit-journal on|off]}. {@code --jit-warmup}: seconds of unmeasured pgbench (8 clients) through each
+ * [--scale 10] [--recorder-queue N] [--commit-journal on|off] [--config KEY=VALUE ...]}: {@code --config} sets any gateway
+ * configuration key (repeatable). {@code --jit-warmup}: seconds of unmeasured pgbench (8 clients) through each
  * gateway target before the first cell (default twice {@code --warmup}, at least 2). Its temporary directories (gateway data, SQLite log, pgbouncer files) are deleted at the end.
  */
 public final class PgBench {
@@ -82,6 +83,7 @@ public final class PgBench {
             double eventsWrittenPerSecond,
             double commitsPerSecond,
             double microsPerCommit,
+            String threadCpu,
             String note) {}
 
     public static void main(String[] args) throws Exception {
@@ -92,6 +94,7 @@ public final class PgBench {
         int scale = 10;
         String recorderQueue = null;
         String commitJournal = null;
+        Map<ConfigKey, String> extraConfig = new EnumMap<>(ConfigKey.class);
         List<Integer> clients = List.of(1, 8, 32);
         List<String> modes = List.of("simple", "prepared");
         List<String> targets = List.of("direct", "fail-closed", "best-effort", "pgbouncer", "connector");
@@ -104,6 +107,12 @@ public final class PgBench {
                 case "--scale" -> scale = Integer.parseInt(args[++i]);
                 case "--recorder-queue" -> recorderQueue = args[++i];
                 case "--commit-journal" -> commitJournal = args[++i];
+                case "--config" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    ConfigKey key = ConfigKey.byKey(kv[0])
+                            .orElseThrow(() -> new IllegalArgumentException("unknown gateway config key " + kv[0]));
+                    extraConfig.put(key, kv.length > 1 ? kv[1] : "");
+                }
                 case "--clients" -> clients = parseInts(args[++i]);
                 case "--modes" -> modes = List.of(args[++i].split(","));
                 case "--targets" -> targets = List.of(args[++i].split(","));
@@ -112,7 +121,7 @@ public final class PgBench {
                             + "; expected --seconds N, --clients 1,8,32, --modes simple,prepared,"
                             + " --targets direct,fail-closed,best-effort,pgbouncer,connector, --warmup S, --jit-warmup S,"
                             + " --idle N, --scale S,"
-                            + " --recorder-queue N, --commit-journal on|off");
+                            + " --recorder-queue N, --commit-journal on|off, --config KEY=VALUE (a gateway key)");
             }
         }
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-pgbench");
@@ -160,7 +169,7 @@ public final class PgBench {
             Path data = Files.createDirectory(work.resolve("gateway"));
             AtomicReference<String> adminToken = new AtomicReference<>();
             gateway = Gateway.start(
-                    gatewayConfig(data, recorderQueue, commitJournal),
+                    gatewayConfig(data, recorderQueue, commitJournal, extraConfig),
                     Clock.systemUTC(),
                     first -> adminToken.set(first.adminToken()));
             Admin admin = new Admin(gateway, data, adminToken.get());
@@ -277,6 +286,9 @@ public final class PgBench {
                                 t.gateway ? String.format(Locale.ROOT, "%.0f", r.commitsPerSecond) : "-",
                                 t.gateway ? String.format(Locale.ROOT, "%.0f", r.microsPerCommit) : "-",
                                 r.note.isEmpty() ? "" : "  [" + r.note + "]");
+                        if (t.gateway || t.proxyPid != 0) {
+                            System.out.printf(Locale.ROOT, "%34s CPU µs/stmt by thread: %s%n", "", r.threadCpu);
+                        }
                     }
                 }
             }
@@ -434,8 +446,10 @@ public final class PgBench {
         return connector;
     }
 
-    static GatewayConfig gatewayConfig(Path data, String recorderQueue, String commitJournal) {
+    static GatewayConfig gatewayConfig(
+            Path data, String recorderQueue, String commitJournal, Map<ConfigKey, String> extra) {
         Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+        flags.putAll(extra);
         flags.put(ConfigKey.DATA, data.toString());
         flags.put(ConfigKey.API_PORT, "0");
         flags.put(ConfigKey.PG_PORT, "0");
@@ -475,6 +489,9 @@ public final class PgBench {
                 t.dbname);
         awaitRecorderDrained(gateway);
         long cpu0 = t.proxyPid != 0 ? processCpuNanos(t.proxyPid) : processCpuNanos();
+        long cpuPid = t.proxyPid != 0 ? t.proxyPid : ProcessHandle.current().pid();
+        List<ThreadCpu.Group> groups = t.proxyPid != 0 ? List.of() : ThreadCpu.GATEWAY_GROUPS;
+        ThreadCpu.Snapshot threads0 = ThreadCpu.take(cpuPid, groups);
         long written0 = gateway.writer().written();
         long commits0 = gateway.writer().commits();
         long commitNanos0 = gateway.writer().commitNanos();
@@ -482,6 +499,7 @@ public final class PgBench {
         Result result = exec(cmd, Map.of("PGPASSWORD", t.password, "PGSSLMODE", "disable"), seconds + 30);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpu = (t.proxyPid != 0 ? processCpuNanos(t.proxyPid) : processCpuNanos()) - cpu0;
+        ThreadCpu.Snapshot threads1 = ThreadCpu.take(cpuPid, groups);
         long written = gateway.writer().written() - written0;
         long commits = gateway.writer().commits() - commits0;
         long commitNanos = gateway.writer().commitNanos() - commitNanos0;
@@ -524,6 +542,7 @@ public final class PgBench {
                 written / elapsed,
                 commits / elapsed,
                 commits == 0 ? Double.NaN : commitNanos / 1000.0 / commits,
+                threads1.perStatement(threads0, transactions),
                 String.join("; ", notes));
     }
 

@@ -80,7 +80,7 @@ public final class SoakBench {
             Path data = Files.createDirectory(work.resolve("gateway"));
             AtomicReference<String> adminToken = new AtomicReference<>();
             gateway = Gateway.start(
-                    PgBench.gatewayConfig(data, null, null),
+                    PgBench.gatewayConfig(data, null, null, Map.of()),
                     Clock.systemUTC(),
                     first -> adminToken.set(first.adminToken()));
             PgBench.Admin admin = new PgBench.Admin(gateway, data, adminToken.get());
