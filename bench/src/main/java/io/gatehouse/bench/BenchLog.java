@@ -34,6 +34,35 @@ final class BenchLog {
 
     /** About the size of a pgbench -S statement recorded with its outcome, as a best-effort session records it. */
     static Event pgbenchStatement(String session, long command, long aid) {
+        return commandFields(session, command, aid)
+                .field("status", Value.of("ok"))
+                .field("tag", Value.of("SELECT 1"))
+                .field("rows", Value.of(1L))
+                .field("duration_micros", Value.of(80L))
+                .build();
+    }
+
+    /** A pgbench -S statement as a fail-closed session records it before it runs: no outcome yet. */
+    static Event pgbenchCommand(String session, long command, long aid) {
+        return commandFields(session, command, aid).build();
+    }
+
+    /** The outcome of {@link #pgbenchCommand}, a {@code command.result} event of its own. */
+    static Event pgbenchOutcome(String session, long command) {
+        return Event.builder(EventKind.COMMAND_RESULT)
+                .timeMicros(System.currentTimeMillis() * 1000)
+                .session(session)
+                .identity("agent-7")
+                .connection("pg-prod")
+                .field("command", Value.of(command))
+                .field("status", Value.of("ok"))
+                .field("tag", Value.of("SELECT 1"))
+                .field("rows", Value.of(1L))
+                .field("duration_micros", Value.of(80L))
+                .build();
+    }
+
+    private static Event.Builder commandFields(String session, long command, long aid) {
         return Event.builder(EventKind.COMMAND)
                 .timeMicros(System.currentTimeMillis() * 1000)
                 .session(session)
@@ -44,11 +73,6 @@ final class BenchLog {
                 .field("sql", Value.of("SELECT abalance FROM pgbench_accounts WHERE aid = $1"))
                 .field("parameters", Value.of(List.of(Value.of(Long.toString(aid)))))
                 .field("statement", Value.of("P_1"))
-                .field("database", Value.of("bench"))
-                .field("status", Value.of("ok"))
-                .field("tag", Value.of("SELECT 1"))
-                .field("rows", Value.of(1L))
-                .field("duration_micros", Value.of(80L))
-                .build();
+                .field("database", Value.of("bench"));
     }
 }

@@ -17,14 +17,16 @@ import java.nio.file.Path;
  * catch-up repeated (three rounds; the first includes JIT warm-up). The indexer runs flat out while it is
  * far behind, so this is its cost per event, not its pacing.
  *
- * <p>Usage: {@code java -cp bench/target/gatehouse-bench.jar io.gatehouse.bench.IndexerCpu [events]}
- * (default 200,000; SQLite store in a temporary directory, deleted at the end).
+ * <p>Usage: {@code java -cp bench/target/gatehouse-bench.jar io.gatehouse.bench.IndexerCpu [events]
+ * [best-effort|fail-closed]} (default 200,000 best-effort statements; fail-closed: half as many statements, each a
+ * command and a separate outcome; SQLite store in a temporary directory, deleted at the end).
  */
 public final class IndexerCpu {
     private IndexerCpu() {}
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        boolean failClosed = args.length > 1 && args[1].equals("fail-closed");
         Path dir = Files.createTempDirectory("gatehouse-indexer-cpu");
         try (Store store = Store.open(StoreSettings.sqlite(dir.resolve("bench.db")))) {
             LogWriter writer = BenchLog.openWriter(store, "bench/indexer-cpu");
@@ -32,7 +34,14 @@ public final class IndexerCpu {
                 writer.appendBestEffort(start(s));
             }
             for (int i = 0; i < events; i++) {
-                writer.appendBestEffort(statement(i));
+                if (failClosed) {
+                    // the command before it runs, and its outcome as a second event (two events per statement)
+                    writer.appendBestEffort(BenchLog.pgbenchCommand(session(i / 2), i / 64 + 1, i));
+                    writer.appendBestEffort(BenchLog.pgbenchOutcome(session(i / 2), i / 64 + 1));
+                    i++;
+                } else {
+                    writer.appendBestEffort(statement(i));
+                }
                 if (i % 2_000 == 1_999) {
                     while (writer.backlog() > 20_000) {
                         Thread.sleep(1);
