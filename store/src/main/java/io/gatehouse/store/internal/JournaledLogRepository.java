@@ -59,11 +59,14 @@ final class JournaledLogRepository implements LogRepository, AutoCloseable {
     /**
      * How long the applier lets appends gather before it applies them, unless a reader waits or {@link
      * #LINGER_ENTRIES} have gathered: SQLite's cost is mostly per transaction (at one fail-closed client an
-     * append is two events), and the applier's CPU is taken from the sessions on a small machine.
+     * append is two events), and the applier's CPU is taken from the sessions on a small machine. 50 ms
+     * rather than 5 took the applier's CPU per fail-closed statement from 20-22 to 13-16 µs at one pgbench
+     * client and from 16 to 13 µs at 32 (docs/benchmarks.md, session 7). Nobody waits for it: appends are
+     * durable in the journal, and a reader ends the linger.
      */
-    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private static final int LINGER_ENTRIES = 1024;
+    private static final int LINGER_ENTRIES = 4096;
 
     private final JdbcLogRepository store;
     private final CommitJournal journal;
