@@ -59,8 +59,9 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code bench/pgbench.sh [--seconds N] [--clients 1,8,32] [--modes simple,prepared]
  * [--targets direct,fail-closed,best-effort,pgbouncer,connector] [--warmup S] [--jit-warmup S] [--idle 1000]
- * [--scale 10] [--recorder-queue N] [--commit-journal on|off] [--config KEY=VALUE ...]}: {@code --config} sets any gateway
- * configuration key (repeatable). {@code --jit-warmup}: seconds of unmeasured pgbench (8 clients) through each
+ * [--scale 10] [--recorder-queue N] [--commit-journal on|off] [--config KEY=VALUE ...] [--rounds N]}: {@code --config} sets any gateway
+ * configuration key (repeatable); {@code --rounds N} runs each row's targets N times in alternation and judges the
+ * targets on each cell's median. {@code --jit-warmup}: seconds of unmeasured pgbench (8 clients) through each
  * gateway target before the first cell (default twice {@code --warmup}, at least 2). Its temporary directories (gateway data, SQLite log, pgbouncer files) are deleted at the end.
  */
 public final class PgBench {
@@ -94,6 +95,7 @@ public final class PgBench {
         int scale = 10;
         String recorderQueue = null;
         String commitJournal = null;
+        int roundCount = 1;
         Map<ConfigKey, String> extraConfig = new EnumMap<>(ConfigKey.class);
         List<Integer> clients = List.of(1, 8, 32);
         List<String> modes = List.of("simple", "prepared");
@@ -107,6 +109,7 @@ public final class PgBench {
                 case "--scale" -> scale = Integer.parseInt(args[++i]);
                 case "--recorder-queue" -> recorderQueue = args[++i];
                 case "--commit-journal" -> commitJournal = args[++i];
+                case "--rounds" -> roundCount = Integer.parseInt(args[++i]);
                 case "--config" -> {
                     String[] kv = args[++i].split("=", 2);
                     ConfigKey key = ConfigKey.byKey(kv[0])
@@ -117,11 +120,12 @@ public final class PgBench {
                 case "--modes" -> modes = List.of(args[++i].split(","));
                 case "--targets" -> targets = List.of(args[++i].split(","));
                 default ->
-                    throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; expected --seconds N, --clients 1,8,32, --modes simple,prepared,"
-                            + " --targets direct,fail-closed,best-effort,pgbouncer,connector, --warmup S, --jit-warmup S,"
-                            + " --idle N, --scale S,"
-                            + " --recorder-queue N, --commit-journal on|off, --config KEY=VALUE (a gateway key)");
+                    throw new IllegalArgumentException(
+                            "unknown argument " + args[i]
+                                    + "; expected --seconds N, --clients 1,8,32, --modes simple,prepared,"
+                                    + " --targets direct,fail-closed,best-effort,pgbouncer,connector, --warmup S, --jit-warmup S,"
+                                    + " --idle N, --scale S,"
+                                    + " --recorder-queue N, --commit-journal on|off, --config KEY=VALUE (a gateway key), --rounds N");
             }
         }
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-pgbench");
@@ -253,41 +257,37 @@ public final class PgBench {
                     "commits/s",
                     "µs/commit");
             Map<String, Run> results = new HashMap<>();
+            Map<String, List<Run>> rounds = new LinkedHashMap<>();
             for (String mode : modes) {
                 for (int c : clients) {
-                    for (String name : targets) {
-                        Target t = all.get(name);
-                        if (t == null) {
-                            throw new IllegalArgumentException("unknown target " + name);
+                    for (int round = 0; round < roundCount; round++) {
+                        for (String name : targets) {
+                            Target t = all.get(name);
+                            if (t == null) {
+                                throw new IllegalArgumentException("unknown target " + name);
+                            }
+                            if (warmup > 0) {
+                                pgbench(gateway, t, mode, c, warmup);
+                            }
+                            Run r = pgbench(gateway, t, mode, c, seconds);
+                            results.put(key(mode, c, name), r);
+                            rounds.computeIfAbsent(key(mode, c, name), k -> new ArrayList<>())
+                                    .add(r);
+                            printRow(mode, c, t, r, results);
                         }
-                        if (warmup > 0) {
-                            pgbench(gateway, t, mode, c, warmup);
-                        }
-                        Run r = pgbench(gateway, t, mode, c, seconds);
-                        results.put(key(mode, c, name), r);
-                        Run direct = results.get(key(mode, c, "direct"));
-                        Run bouncer = results.get(key(mode, c, "pgbouncer"));
-                        System.out.printf(
-                                Locale.ROOT,
-                                "%-8s %7d %-12s %9.0f %8.3fms %8s %10s %12s %10s %12s %10s %10s %11s%s%n",
-                                mode,
-                                c,
-                                name,
-                                r.tps,
-                                r.latencyMs,
-                                ratio(r, direct),
-                                ratio(r, bouncer),
-                                t.gateway || t.proxyPid != 0
-                                        ? String.format(Locale.ROOT, "%.1fµs", r.cpuMicrosPerStatement)
-                                        : "-",
-                                t.gateway ? mib(rssBytes("VmRSS")) : "-",
-                                t.gateway ? String.format(Locale.ROOT, "%.2f", r.eventsPerStatement) : "-",
-                                t.gateway ? String.format(Locale.ROOT, "%.0f", r.eventsWrittenPerSecond) : "-",
-                                t.gateway ? String.format(Locale.ROOT, "%.0f", r.commitsPerSecond) : "-",
-                                t.gateway ? String.format(Locale.ROOT, "%.0f", r.microsPerCommit) : "-",
-                                r.note.isEmpty() ? "" : "  [" + r.note + "]");
-                        if (t.gateway || t.proxyPid != 0) {
-                            System.out.printf(Locale.ROOT, "%34s CPU µs/stmt by thread: %s%n", "", r.threadCpu);
+                    }
+                }
+            }
+            if (roundCount > 1) {
+                // Adjacent cells of one build still differ by up to a third on this VM: the targets are judged
+                // on each cell's median over the rounds, which ran in alternation.
+                System.out.printf(Locale.ROOT, "%nmedians over %d alternating rounds:%n", roundCount);
+                for (String mode : modes) {
+                    for (int c : clients) {
+                        for (String name : targets) {
+                            Run median = median(rounds.get(key(mode, c, name)));
+                            results.put(key(mode, c, name), median);
+                            printRow(mode, c, all.get(name), median, results);
                         }
                     }
                 }
@@ -690,6 +690,54 @@ public final class PgBench {
 
     static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.0f MiB", bytes / 1024.0 / 1024.0);
+    }
+
+    private static void printRow(String mode, int c, Target t, Run r, Map<String, Run> results) {
+        Run direct = results.get(key(mode, c, "direct"));
+        Run bouncer = results.get(key(mode, c, "pgbouncer"));
+        System.out.printf(
+                Locale.ROOT,
+                "%-8s %7d %-12s %9.0f %8.3fms %8s %10s %12s %10s %12s %10s %10s %11s%s%n",
+                mode,
+                c,
+                t.name(),
+                r.tps,
+                r.latencyMs,
+                ratio(r, direct),
+                ratio(r, bouncer),
+                t.gateway || t.proxyPid != 0 ? String.format(Locale.ROOT, "%.1fµs", r.cpuMicrosPerStatement) : "-",
+                t.gateway ? mib(rssBytes("VmRSS")) : "-",
+                t.gateway ? String.format(Locale.ROOT, "%.2f", r.eventsPerStatement) : "-",
+                t.gateway ? String.format(Locale.ROOT, "%.0f", r.eventsWrittenPerSecond) : "-",
+                t.gateway ? String.format(Locale.ROOT, "%.0f", r.commitsPerSecond) : "-",
+                t.gateway ? String.format(Locale.ROOT, "%.0f", r.microsPerCommit) : "-",
+                r.note.isEmpty() ? "" : "  [" + r.note + "]");
+        if ((t.gateway || t.proxyPid != 0) && !r.threadCpu.isEmpty()) {
+            System.out.printf(Locale.ROOT, "%34s CPU µs/stmt by thread: %s%n", "", r.threadCpu);
+        }
+    }
+
+    /** Each figure's median over the rounds (each taken on its own: tps and latency may come from different rounds). */
+    private static Run median(List<Run> runs) {
+        return new Run(
+                median(runs, Run::tps),
+                median(runs, Run::latencyMs),
+                runs.stream().mapToLong(Run::transactions).sum(),
+                median(runs, Run::cpuMicrosPerStatement),
+                median(runs, Run::eventsPerStatement),
+                median(runs, Run::eventsWrittenPerSecond),
+                median(runs, Run::commitsPerSecond),
+                median(runs, Run::microsPerCommit),
+                "",
+                String.join(
+                        "; ",
+                        runs.stream().map(Run::note).filter(n -> !n.isEmpty()).toList()));
+    }
+
+    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
+        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     private static String ratio(Run r, Run reference) {
