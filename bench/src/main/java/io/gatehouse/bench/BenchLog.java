@@ -34,12 +34,7 @@ final class BenchLog {
 
     /** About the size of a pgbench -S statement recorded with its outcome, as a best-effort session records it. */
     static Event pgbenchStatement(String session, long command, long aid) {
-        return commandFields(session, command, aid)
-                .field("status", Value.of("ok"))
-                .field("tag", Value.of("SELECT 1"))
-                .field("rows", Value.of(1L))
-                .field("duration_micros", Value.of(80L))
-                .build();
+        return withOutcome(commandFields(session, command, aid)).build();
     }
 
     /** A pgbench -S statement as a fail-closed session records it before it runs: no outcome yet. */
@@ -49,30 +44,32 @@ final class BenchLog {
 
     /** The outcome of {@link #pgbenchCommand}, a {@code command.result} event of its own. */
     static Event pgbenchOutcome(String session, long command) {
-        return Event.builder(EventKind.COMMAND_RESULT)
-                .timeMicros(System.currentTimeMillis() * 1000)
-                .session(session)
-                .identity("agent-7")
-                .connection("pg-prod")
-                .field("command", Value.of(command))
-                .field("status", Value.of("ok"))
-                .field("tag", Value.of("SELECT 1"))
-                .field("rows", Value.of(1L))
-                .field("duration_micros", Value.of(80L))
+        return withOutcome(sessionEvent(EventKind.COMMAND_RESULT, session).field("command", Value.of(command)))
                 .build();
     }
 
     private static Event.Builder commandFields(String session, long command, long aid) {
-        return Event.builder(EventKind.COMMAND)
-                .timeMicros(System.currentTimeMillis() * 1000)
-                .session(session)
-                .identity("agent-7")
-                .connection("pg-prod")
+        return sessionEvent(EventKind.COMMAND, session)
                 .field("command", Value.of(command))
                 .field("protocol", Value.of("extended"))
                 .field("sql", Value.of("SELECT abalance FROM pgbench_accounts WHERE aid = $1"))
                 .field("parameters", Value.of(List.of(Value.of(Long.toString(aid)))))
                 .field("statement", Value.of("P_1"))
                 .field("database", Value.of("bench"));
+    }
+
+    private static Event.Builder withOutcome(Event.Builder event) {
+        return event.field("status", Value.of("ok"))
+                .field("tag", Value.of("SELECT 1"))
+                .field("rows", Value.of(1L))
+                .field("duration_micros", Value.of(80L));
+    }
+
+    private static Event.Builder sessionEvent(EventKind kind, String session) {
+        return Event.builder(kind)
+                .timeMicros(System.currentTimeMillis() * 1000)
+                .session(session)
+                .identity("agent-7")
+                .connection("pg-prod");
     }
 }
