@@ -75,6 +75,8 @@ CREATE INDEX session_commands_by_connection ON session_commands (connection, tim
 -- detail=none keeps only which rows hold a trigram, not where: it cannot answer phrase queries (hence the
 -- confirmation) but costs the indexer ~40 % less per command than detail=full. Contentless: the texts stay in
 -- session_commands only; contentless_delete lets a rebuild empty it with a plain DELETE.
+-- Each distinct text goes in once per session (the search is by session: one command per text finds it; a prepared
+-- statement run a thousand times is indexed once), picked by the indexer (IndexedTexts).
 -- Filled by the indexer with one INSERT ... SELECT per batch, not by a trigger on session_commands: FTS5 flushes
 -- its pending terms at every statement savepoint, and a trigger gives each inserted row one, so each command
 -- became a segment of its own to merge (measured: 60-70 µs of CPU per command with the trigger, 7 µs without).

@@ -130,6 +130,59 @@ class SqliteStoreTest extends StoreContractTest {
         assertThat(store.sessionIndexer().catchUp()).isEqualTo(9);
     }
 
+    /**
+     * A prepared statement executed many times is one text in the trigram index per session, across batches, and
+     * search still finds every session that ran it; a session that ends and a rebuild start afresh.
+     */
+    @Test
+    void eachTextGoesIntoTheTrigramIndexOncePerSessionAndSearchStillFindsEverySession() throws SQLException {
+        String prepared = "SELECT abalance FROM pgbench_accounts WHERE aid = $1";
+        Recorded recorded = new Recorded().start("a", "devin", "pg-prod").start("b", "max", "pg-prod");
+        store.log().createIfAbsent(ORIGIN);
+        int appended = 0;
+        for (int batch = 0; batch < 3; batch++) {
+            for (int c = 1; c <= 20; c++) {
+                recorded.command("a", "devin", "pg-prod", batch * 20 + c, prepared);
+            }
+            recorded.command("b", "max", "pg-prod", batch + 1, batch == 2 ? "select 'a needle'" : prepared);
+            store.log().append(ORIGIN, recorded.range(appended, recorded.entries.size()), List.of());
+            appended = recorded.entries.size();
+            store.sessionIndexer().catchUp(); // one index transaction per round
+        }
+
+        assertThat(textRows()).as("a: one text; b: two").isEqualTo(3);
+        assertThat(sessionIds(textQuery("pgbench_accounts"))).containsExactly("b", "a");
+        assertThat(sessionIds(textQuery("NEEDLE"))).containsExactly("b");
+        assertThat(store.sessions().find("a").orElseThrow().commands()).isEqualTo(60);
+
+        recorded.end("a", "devin", "pg-prod", "client closed")
+                .start("c", "eve", "pg-prod")
+                .command("c", "eve", "pg-prod", 1, prepared)
+                .command("c", "eve", "pg-prod", 2, prepared);
+        store.log().append(ORIGIN, recorded.range(appended, recorded.entries.size()), List.of());
+        store.sessionIndexer().catchUp();
+        assertThat(textRows()).as("c's text once").isEqualTo(4);
+        assertThat(sessionIds(textQuery("pgbench_accounts"))).containsExactly("c", "b", "a");
+
+        store.sessionIndexer().rebuild();
+        store.sessionIndexer().catchUp();
+        assertThat(textRows()).as("after a rebuild, the same").isEqualTo(4);
+        assertThat(sessionIds(textQuery("pgbench_accounts"))).containsExactly("c", "b", "a");
+    }
+
+    private long textRows() throws SQLException {
+        try (Connection index = rawIndexConnection();
+                Statement statement = index.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM command_text")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static SessionQuery textQuery(String text) {
+        return new SessionQuery(null, null, null, null, null, null, text, null, 10);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"garbage", "old-version"})
     void anUnreadableOrOtherVersionIndexFileIsReplacedAndRebuiltFromTheLog(String damage) throws Exception {

@@ -66,6 +66,8 @@ final class JdbcSessionIndexer implements SessionIndexer {
     private final LogRepository log;
     /** SQLite: the index file's trigram index {@code command_text} is filled with each batch's commands. */
     private final boolean textIndex;
+    /** Which texts each session has in {@code command_text} already: each is indexed once per session. */
+    private final IndexedTexts indexedTexts = new IndexedTexts();
 
     JdbcSessionIndexer(Database database, LogRepository log) {
         this.database = database;
@@ -93,9 +95,16 @@ final class JdbcSessionIndexer implements SessionIndexer {
             }
             IndexBatch batch = decode(origin, entries);
             long upTo = entries.get(entries.size() - 1).index() + 1;
-            boolean applied = database.writeDerived(sql -> apply(sql, origin, from, upTo, batch, textIndex));
+            IndexedTexts.Pick texts = textIndex ? pickTexts(batch) : null;
+            boolean applied = database.writeDerived(sql -> apply(sql, origin, from, upTo, batch, texts));
             if (applied) {
                 indexed += entries.size();
+                if (texts != null) {
+                    texts.commit();
+                    batch.sessions.values().stream()
+                            .filter(session -> session.ended)
+                            .forEach(session -> indexedTexts.forget(session.session));
+                }
             }
             if (!yieldToTheRecorder(origin, upTo, System.nanoTime() - started)) {
                 return indexed;
@@ -121,6 +130,16 @@ final class JdbcSessionIndexer implements SessionIndexer {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    private IndexedTexts.Pick pickTexts(IndexBatch batch) {
+        List<String> sessions = new java.util.ArrayList<>(batch.commands.size());
+        List<String> texts = new java.util.ArrayList<>(batch.commands.size());
+        for (IndexBatch.CommandRow c : batch.commands) {
+            sessions.add(c.session);
+            texts.add(c.text);
+        }
+        return indexedTexts.pick(sessions, texts);
     }
 
     private static IndexBatch decode(String origin, List<LogEntry> entries) {
@@ -155,6 +174,7 @@ final class JdbcSessionIndexer implements SessionIndexer {
 
     @Override
     public void rebuild() {
+        indexedTexts.clear();
         database.writeDerived(sql -> {
             try (Statement statement = sql.createStatement()) {
                 if (database.dialect().equals("sqlite")) {
@@ -168,9 +188,12 @@ final class JdbcSessionIndexer implements SessionIndexer {
         });
     }
 
-    /** Applies the batch of events [from, upTo) unless another indexer moved the position first. */
+    /**
+     * Applies the batch of events [from, upTo) unless another indexer moved the position first; {@code texts}:
+     * the commands whose texts go into the trigram index (SQLite), null where there is none.
+     */
     private static boolean apply(
-            Connection sql, String origin, long from, long upTo, IndexBatch batch, boolean textIndex)
+            Connection sql, String origin, long from, long upTo, IndexBatch batch, IndexedTexts.Pick texts)
             throws SQLException {
         OptionalLong logId = logId(sql, origin);
         if (logId.isEmpty() || !advance(sql, logId.getAsLong(), from, upTo)) {
@@ -178,10 +201,9 @@ final class JdbcSessionIndexer implements SessionIndexer {
         }
         long id = logId.getAsLong();
         upsertSessions(sql, id, batch);
-        long lastCommandBefore = textIndex ? lastCommandId(sql) : 0;
         insertCommands(sql, id, batch);
-        if (textIndex) {
-            indexTexts(sql, lastCommandBefore);
+        if (texts != null && !texts.positions.isEmpty()) {
+            indexTexts(sql, id, batch, texts);
         }
         updateLateOutcomes(sql, id, batch);
         return true;
@@ -270,24 +292,27 @@ final class JdbcSessionIndexer implements SessionIndexer {
         }
     }
 
-    private static long lastCommandId(Connection sql) throws SQLException {
-        try (Statement select = sql.createStatement();
-                ResultSet row = select.executeQuery("SELECT coalesce(max(id), 0) FROM session_commands")) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
-
     /**
-     * Adds the texts of the commands just inserted (ids above {@code after}: this indexer is the index file's
-     * only writer) to the trigram index in one statement. Not row by row, nor by a trigger: FTS5 flushes its
-     * pending terms at every statement savepoint, so one insert per command made one segment per command
-     * (index schema, command_text).
+     * Adds the picked commands' texts to the trigram index in one statement. Not row by row, nor by a trigger:
+     * FTS5 flushes its pending terms at every statement savepoint, so one insert per command made one segment per
+     * command (index schema, command_text). The commands are named by their log index, as a JSON array read with
+     * json_each (https://sqlite.org/json1.html#jeach).
      */
-    private static void indexTexts(Connection sql, long after) throws SQLException {
+    private static void indexTexts(Connection sql, long logId, IndexBatch batch, IndexedTexts.Pick texts)
+            throws SQLException {
+        StringBuilder indexes = new StringBuilder("[");
+        for (int position : texts.positions) {
+            if (indexes.length() > 1) {
+                indexes.append(',');
+            }
+            indexes.append(batch.commands.get(position).index);
+        }
+        indexes.append(']');
         try (PreparedStatement insert = sql.prepareStatement("INSERT INTO command_text (rowid, text)"
-                + " SELECT id, text FROM session_commands WHERE id > ? AND text IS NOT NULL")) {
-            insert.setLong(1, after);
+                + " SELECT id, text FROM session_commands WHERE log_id = ? AND idx IN (SELECT value FROM json_each(?))"
+                + " AND text IS NOT NULL")) {
+            insert.setLong(1, logId);
+            insert.setString(2, indexes.toString());
             insert.executeUpdate();
         }
     }
