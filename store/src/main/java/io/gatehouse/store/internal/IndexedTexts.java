@@ -1,10 +1,10 @@
 package io.gatehouse.store.internal;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,23 +32,11 @@ final class IndexedTexts {
     static final int TEXTS_PER_SESSION = 64;
     static final int SESSIONS = 4096;
 
-    private record Digest(byte[] bytes) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Digest d && Arrays.equals(bytes, d.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
-    }
-
-    private final Map<String, Set<Digest>> bySession = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<String, Set<ByteBuffer>> bySession = new LinkedHashMap<>(256, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Set<Digest>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Set<ByteBuffer>> eldest) {
             return size() > SESSIONS;
         }
     };
@@ -67,12 +55,12 @@ final class IndexedTexts {
         /** Positions in the batch's command list. */
         final List<Integer> positions = new ArrayList<>();
 
-        private final List<Map.Entry<String, Digest>> learned = new ArrayList<>();
+        private final List<Map.Entry<String, ByteBuffer>> learned = new ArrayList<>();
 
         /** Remembers this pick's texts: call only after the transaction that indexed them committed. */
         void commit() {
-            for (Map.Entry<String, Digest> e : learned) {
-                Set<Digest> texts = bySession.computeIfAbsent(e.getKey(), s -> new HashSet<>());
+            for (Map.Entry<String, ByteBuffer> e : learned) {
+                Set<ByteBuffer> texts = bySession.computeIfAbsent(e.getKey(), s -> new HashSet<>());
                 if (texts.size() < TEXTS_PER_SESSION) {
                     texts.add(e.getValue());
                 }
@@ -87,15 +75,16 @@ final class IndexedTexts {
      */
     Pick pick(List<String> sessions, List<String> texts) {
         Pick pick = new Pick();
-        Map<String, Set<Digest>> inBatch = new LinkedHashMap<>();
+        Map<String, Set<ByteBuffer>> inBatch = new LinkedHashMap<>();
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             if (text == null) {
                 continue;
             }
             String session = sessions.get(i);
-            Digest digest = new Digest(sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
-            Set<Digest> known = bySession.get(session);
+            // a ByteBuffer's equals and hashCode are those of its content
+            ByteBuffer digest = ByteBuffer.wrap(sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
+            Set<ByteBuffer> known = bySession.get(session);
             if (known != null && known.contains(digest)) {
                 continue;
             }
