@@ -2,8 +2,6 @@ package io.gatehouse.gateway.recorder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.audit.Event;
-import io.gatehouse.audit.EventKind;
 import io.gatehouse.audit.Value;
 import io.gatehouse.gateway.testing.TestEvents;
 import io.gatehouse.store.StoreSettings;
@@ -102,12 +100,12 @@ class LogWriterCallerCommitsTest extends LogWriterTest {
     @Test
     void whileOtherSessionsAskForRecordsTheWriterThreadCommitsThenALoneSessionLeadsAgain() throws Exception {
         LogWriter writer = writer(1024);
-        writer.append(inSession("s1", "a1")).get();
-        writer.append(inSession("s2", "b1")).get(); // a second session: concurrency
+        writer.append(event("s1", "a1")).get();
+        writer.append(event("s2", "b1")).get(); // a second session: concurrency
 
         int doneOnReturn = 0;
         for (int i = 0; i < 10; i++) {
-            CompletableFuture<Long> command = writer.append(inSession(i % 2 == 0 ? "s1" : "s2", "both " + i));
+            CompletableFuture<Long> command = writer.append(event(i % 2 == 0 ? "s1" : "s2", "both " + i));
             doneOnReturn += command.isDone() ? 1 : 0;
             command.get();
         }
@@ -119,27 +117,17 @@ class LogWriterCallerCommitsTest extends LogWriterTest {
         for (int i = 0; i < 10; i++) {
             // a few commits first: the writer thread's group commits above may have lifted the average commit
             // time past the slow-disk limit on a busy machine, and it settles with the next ones
-            writer.append(inSession("s1", "alone")).get();
+            writer.append(event("s1", "alone")).get();
         }
         int aloneDone = 0;
         for (int i = 0; i < 10; i++) {
-            CompletableFuture<Long> command = writer.append(inSession("s1", "alone " + i));
+            CompletableFuture<Long> command = writer.append(event("s1", "alone " + i));
             aloneDone += command.isDone() ? 1 : 0;
             command.get();
         }
         assertThat(aloneDone).as("commands committed by the lone producer").isGreaterThanOrEqualTo(8);
         assertThat(payloads()).hasSize(32).endsWith("alone 9");
         writer.close();
-    }
-
-    private static Event inSession(String session, String sql) {
-        return Event.builder(EventKind.COMMAND)
-                .timeMicros(1_700_000_000_000_000L)
-                .session(session)
-                .identity("devin")
-                .connection("pg")
-                .field("sql", Value.of(sql))
-                .build();
     }
 
     private List<String> payloads() {

@@ -72,9 +72,13 @@ class LogWriterTest {
     }
 
     static Event event(String payload) {
+        return event("s1", payload);
+    }
+
+    static Event event(String session, String payload) {
         return Event.builder(EventKind.COMMAND)
                 .timeMicros(1_700_000_000_000_000L)
-                .session("s1")
+                .session(session)
                 .identity("devin")
                 .connection("pg")
                 .field("sql", Value.of(payload))
