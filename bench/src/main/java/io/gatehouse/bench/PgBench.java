@@ -713,7 +713,11 @@ public final class PgBench {
                 t.gateway ? String.format(Locale.ROOT, "%.0f", r.microsPerCommit) : "-",
                 r.note.isEmpty() ? "" : "  [" + r.note + "]");
         if ((t.gateway || t.proxyPid != 0) && !r.threadCpu.isEmpty()) {
-            System.out.printf(Locale.ROOT, "%34s CPU µs/stmt by thread: %s%n", "", r.threadCpu);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%34s CPU µs/stmt by thread (sys; runq: µs waiting to run, sw: switches in): %s%n",
+                    "",
+                    r.threadCpu);
         }
     }
 
