@@ -77,6 +77,9 @@ public final class LogWriter implements Recorder, AutoCloseable {
     private final int batchLimit;
     private final int backlogLimit;
     private final Duration checkpointInterval;
+    /** How long an idle writer parks: a quarter of the checkpoint interval (50 ms if that is zero). */
+    private final long idlePollNanos;
+
     private final BlockingQueue<Pending> queue;
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     /** Best-effort events admitted (reserved or queued) and not yet durable; at most {@code backlogLimit}. */
@@ -180,6 +183,9 @@ public final class LogWriter implements Recorder, AutoCloseable {
         this.batchLimit = settings.batchLimit();
         this.backlogLimit = settings.queueCapacity();
         this.checkpointInterval = settings.checkpointInterval();
+        // computed once: Duration.dividedBy goes through BigDecimal, and the writer asked for it at every batch
+        Duration quarter = checkpointInterval.dividedBy(4);
+        this.idlePollNanos = quarter.isZero() ? TimeUnit.MILLISECONDS.toNanos(50) : quarter.toNanos();
         this.waitedLimit = settings.queueCapacity();
         this.callerCommits = settings.callerCommits();
         // room for a full best-effort backlog plus a full share of waited-for events
@@ -384,7 +390,7 @@ public final class LogWriter implements Recorder, AutoCloseable {
         List<Pending> batch = new ArrayList<>(batchLimit);
         while (running || !queue.isEmpty() || (!backlog.isEmpty() && !frontierStale)) {
             try {
-                boolean queued = awaitWork(pollTimeout().toNanos());
+                boolean queued = awaitWork(pollTimeoutNanos());
                 commitLock.lock();
                 try {
                     while (!backlog.isEmpty() && batch.size() < batchLimit) {
@@ -518,11 +524,8 @@ public final class LogWriter implements Recorder, AutoCloseable {
         }
     }
 
-    private Duration pollTimeout() {
-        if (!backlog.isEmpty() || frontierStale) {
-            return RETRY_PAUSE;
-        }
-        return checkpointInterval.dividedBy(4).isZero() ? Duration.ofMillis(50) : checkpointInterval.dividedBy(4);
+    private long pollTimeoutNanos() {
+        return !backlog.isEmpty() || frontierStale ? RETRY_PAUSE.toNanos() : idlePollNanos;
     }
 
     private void write(List<Pending> batch) {
