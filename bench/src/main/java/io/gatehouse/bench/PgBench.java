@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
@@ -144,7 +143,7 @@ public final class PgBench {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", Integer.toString(Math.max(200, idle + 100)))
                 .start();
-        Process pgbouncer = null;
+        Pgbouncer pgbouncer = null;
         Gateway gateway = null;
         ConnectorProcess connector = null;
         try {
@@ -214,12 +213,11 @@ public final class PgBench {
                         connector.pid());
             }
             if (targets.contains("pgbouncer")) {
-                int bouncerPort = freePort();
-                pgbouncer = startPgbouncer(pgPort, bouncerPort);
+                pgbouncer = Pgbouncer.start(pgPort, freePort(), DATABASE);
                 all.put(
                         "pgbouncer",
-                        new Target("pgbouncer", bouncerPort, "postgres", DATABASE, "", false, pgbouncer.pid()));
-                System.out.printf(Locale.ROOT, "pgbouncer: session mode on 127.0.0.1:%d%n", bouncerPort);
+                        new Target("pgbouncer", pgbouncer.port(), "postgres", DATABASE, "", false, pgbouncer.pid()));
+                System.out.printf(Locale.ROOT, "pgbouncer: session mode on 127.0.0.1:%d%n", pgbouncer.port());
             }
 
             // JIT warm-up of the gateway before anything is measured. C2 keeps a core about 60 % busy for some
@@ -339,8 +337,7 @@ public final class PgBench {
             }
         } finally {
             if (pgbouncer != null) {
-                pgbouncer.destroy();
-                pgbouncer.waitFor(10, TimeUnit.SECONDS);
+                pgbouncer.close();
             }
             if (connector != null) {
                 connector.close();
@@ -350,9 +347,6 @@ public final class PgBench {
             }
             postgres.close();
             deleteRecursively(work);
-            if (pgbouncerDir != null) {
-                deleteRecursively(pgbouncerDir);
-            }
         }
     }
 
@@ -555,61 +549,6 @@ public final class PgBench {
         while (gateway.writer().backlog() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-    }
-
-    private static Path pgbouncerDir;
-
-    private static Process startPgbouncer(int pgPort, int port) throws IOException, InterruptedException {
-        // pgbouncer refuses to run as root: as root it runs as the postgres user, which must read its files
-        Path dir = Files.createTempDirectory(
-                "gatehouse-pgbouncer",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        pgbouncerDir = dir;
-        Path users = dir.resolve("userlist.txt");
-        Files.writeString(users, "\"postgres\" \"\"\n");
-        Path ini = dir.resolve("pgbouncer.ini");
-        Files.writeString(
-                ini,
-                String.join(
-                        "\n",
-                        "[databases]",
-                        DATABASE + " = host=127.0.0.1 port=" + pgPort + " dbname=" + DATABASE + " user=postgres",
-                        "[pgbouncer]",
-                        "listen_addr = 127.0.0.1",
-                        "listen_port = " + port,
-                        "unix_socket_dir =",
-                        "auth_type = trust",
-                        "auth_file = " + users,
-                        "pool_mode = session",
-                        "max_client_conn = 200",
-                        "default_pool_size = 64",
-                        "ignore_startup_parameters = extra_float_digits",
-                        ""));
-        for (Path p : List.of(users, ini)) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-        List<String> cmd = new ArrayList<>(List.of("pgbouncer", "-q"));
-        if ("root".equals(System.getProperty("user.name"))) {
-            cmd.addAll(List.of("-u", "postgres"));
-        }
-        cmd.add(ini.toString());
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("pgbouncer.out").toFile())
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("pgbouncer exited: " + Files.readString(dir.resolve("pgbouncer.out")));
-            }
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return p;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        p.destroy();
-        throw new IllegalStateException("pgbouncer did not listen on port " + port);
     }
 
     private static String exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
